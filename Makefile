@@ -1,0 +1,40 @@
+# fjudge: `make demo` and `make test` set everything up on a fresh Debian/Ubuntu machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FJUDGE_CACHE ?= $(CURDIR)/.fjudge-cache
+
+.PHONY: setup system venv demo test bench lint fmt clean
+
+setup: system venv
+
+# System pieces (Chromium, bubblewrap, fonts): installed only when missing.
+system:
+	@bash scripts/setup-system.sh
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip >/dev/null
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/fjudge score examples/* --out demo-out
+
+test: setup
+	$(BIN)/python -m pytest -q tests
+
+bench: setup
+	$(BIN)/python -m benchmarks.run
+
+lint:
+	$(BIN)/ruff format --check . && $(BIN)/ruff check .
+
+fmt:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .fjudge-cache demo-out

@@ -1,0 +1,1 @@
+"""Turning inputs into servable sites: safe intake, detection, sandboxed cached npm builds."""

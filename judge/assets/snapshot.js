@@ -1,0 +1,135 @@
+// Measures the rendered page in one pass: every visible element's box, own text, styles and
+// whether it is the topmost thing at its centre. Returns plain JSON for ViewportCapture.
+(maxElements) => {
+  const out = [];
+  const index = new Map();
+  const sx = window.scrollX, sy = window.scrollY;
+  const vw = window.innerWidth, vh = window.innerHeight;
+  const CLICKABLE = new Set(["A", "BUTTON", "INPUT", "SELECT", "TEXTAREA", "SUMMARY", "LABEL"]);
+  const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD", "META", "LINK", "TITLE", "BR"]);
+
+  function cssPath(el) {
+    if (el.id && /^[A-Za-z][\w-]*$/.test(el.id) && document.querySelectorAll("#" + el.id).length === 1) {
+      return "#" + el.id;
+    }
+    const parts = [];
+    let node = el;
+    while (node && node.nodeType === 1 && node !== document.documentElement) {
+      let part = node.tagName.toLowerCase();
+      if (node.id && /^[A-Za-z][\w-]*$/.test(node.id) && document.querySelectorAll("#" + node.id).length === 1) {
+        parts.unshift("#" + node.id);
+        break;
+      }
+      const parent = node.parentElement;
+      if (parent) {
+        const same = Array.from(parent.children).filter((c) => c.tagName === node.tagName);
+        if (same.length > 1) part += `:nth-of-type(${same.indexOf(node) + 1})`;
+      }
+      parts.unshift(part);
+      node = parent;
+    }
+    return parts.join(" > ");
+  }
+
+  function ownText(el) {
+    let t = "";
+    for (const n of el.childNodes) if (n.nodeType === 3) t += n.textContent;
+    t = t.replace(/\s+/g, " ").trim();
+    if (!t && (el.tagName === "INPUT" || el.tagName === "TEXTAREA")) t = el.value || el.placeholder || "";
+    return t.slice(0, 200);
+  }
+
+  function background(el) {
+    let node = el;
+    while (node && node.nodeType === 1) {
+      const bg = getComputedStyle(node).backgroundColor;
+      if (bg && bg !== "transparent" && !/rgba\(.*,\s*0\)$/.test(bg)) return bg;
+      node = node.parentElement;
+    }
+    return "rgb(255, 255, 255)";
+  }
+
+  function isClickable(el, cs) {
+    if (CLICKABLE.has(el.tagName)) return el.tagName !== "LABEL" || !!el.control;
+    const role = el.getAttribute("role");
+    if (role && /^(button|link|checkbox|tab|menuitem|switch|radio|option)$/.test(role)) return true;
+    if (el.hasAttribute("onclick") || el.hasAttribute("tabindex") && el.tabIndex >= 0) return true;
+    return cs.cursor === "pointer" && !(el.parentElement && getComputedStyle(el.parentElement).cursor === "pointer");
+  }
+
+  const all = document.body ? document.body.getElementsByTagName("*") : [];
+  for (const el of all) {
+    if (out.length >= maxElements) break;
+    if (SKIP.has(el.tagName)) continue;
+    const cs = getComputedStyle(el);
+    if (cs.display === "none") continue;
+    const r = el.getBoundingClientRect();
+    const visible = cs.visibility !== "hidden" && parseFloat(cs.opacity) > 0.01 && r.width > 0 && r.height > 0;
+    const text = ownText(el);
+    const clickable = isClickable(el, cs);
+    // Keep only what a check may need: visible boxes, text carriers, controls, images.
+    if (!visible && !clickable) continue;
+    let topmost = true, coveredBy = null;
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    const inView = r.right > 0 && r.bottom > 0 && r.left < vw && r.top < vh;
+    if (visible && cx >= 0 && cy >= 0 && cx < vw && cy < vh && (clickable || text)) {
+      const hit = document.elementFromPoint(cx, cy);
+      if (hit && hit !== el && !el.contains(hit) && !hit.contains(el)) {
+        topmost = false;
+        coveredBy = cssPath(hit);
+      }
+    }
+    let parent = null;
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      if (index.has(p)) { parent = index.get(p); break; }
+    }
+    const attrs = {};
+    for (const name of ["id", "type", "href", "alt", "aria-label", "name", "placeholder", "title", "class", "for", "value"]) {
+      const v = el.getAttribute(name);
+      if (v !== null) attrs[name] = String(v).slice(0, 120);
+    }
+    index.set(el, out.length);
+    out.push({
+      selector: cssPath(el),
+      tag: el.tagName.toLowerCase(),
+      role: el.getAttribute("role"),
+      text,
+      bbox: { x: r.left + sx, y: r.top + sy, width: r.width, height: r.height },
+      visible,
+      in_viewport: inView,
+      clickable,
+      disabled: !!el.disabled || el.getAttribute("aria-disabled") === "true",
+      font_size: parseFloat(cs.fontSize) || null,
+      font_family: cs.fontFamily,
+      font_weight: cs.fontWeight,
+      color: cs.color,
+      background: text ? background(el) : null,
+      opacity: parseFloat(cs.opacity),
+      position: cs.position,
+      z_index: cs.zIndex,
+      overflow_x: cs.overflowX,
+      overflow_y: cs.overflowY,
+      scroll_width: el.scrollWidth,
+      client_width: el.clientWidth,
+      scroll_height: el.scrollHeight,
+      client_height: el.clientHeight,
+      text_overflow: cs.textOverflow,
+      white_space: cs.whiteSpace,
+      natural_width: el.naturalWidth ?? null,
+      natural_height: el.naturalHeight ?? null,
+      object_fit: el.tagName === "IMG" ? cs.objectFit : null,
+      depth: parent === null ? 0 : out[parent].depth + 1,
+      parent,
+      topmost_at_center: topmost,
+      covered_by: coveredBy,
+      attrs,
+    });
+  }
+  const de = document.documentElement;
+  return {
+    doc_width: Math.max(de.scrollWidth, document.body ? document.body.scrollWidth : 0),
+    doc_height: Math.max(de.scrollHeight, document.body ? document.body.scrollHeight : 0),
+    body_text_length: document.body ? (document.body.innerText || "").trim().length : 0,
+    elements: out,
+  };
+}

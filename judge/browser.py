@@ -1,0 +1,166 @@
+"""One warm Chromium per Judge, isolated from every network but its preview.
+
+Layers of egress control, outermost first:
+1. netns: Chromium runs under `bwrap --unshare-net` (only loopback exists); a relay inside the
+   namespace (judge/netrelay.py) forwards the preview port to the host's preview unix socket.
+2. flags: every non-`*.localhost` host is sent to the preview server as an HTTP proxy (where it
+   is recorded and refused), DNS is mapped to NOTFOUND, WebRTC may not use UDP, QUIC is off.
+3. Playwright routing per context: records and aborts outside requests (placeholder for images).
+Without bwrap (or `unshare`), layers 2 and 3 remain and the Verdict's `isolation` says so.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.async_api import Browser, Playwright, async_playwright
+
+RELAY_PORT = 8080
+
+
+class BrowserUnavailable(RuntimeError):
+    """No usable Chromium: the tool itself cannot run (exit code 3)."""
+
+
+def find_chromium() -> str:
+    """FJUDGE_CHROMIUM, else a Playwright-managed Chromium, else chromium on PATH."""
+    env = os.environ.get("FJUDGE_CHROMIUM")
+    if env:
+        if Path(env).is_file() and os.access(env, os.X_OK):
+            return env
+        raise BrowserUnavailable(f"FJUDGE_CHROMIUM={env} is not an executable file")
+    base = Path(
+        os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright"
+    )
+    for pattern in ("chromium-*/chrome-linux*/chrome", "chromium_headless_shell-*/*/chrome*"):
+        found = sorted(base.glob(pattern))
+        if found:
+            return str(found[-1])
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            # Debian's /usr/bin/chromium is a shell wrapper; the real binary starts faster.
+            real = Path("/usr/lib/chromium/chromium")
+            if name == "chromium" and _is_script(path) and real.is_file():
+                return str(real)
+            return path
+    raise BrowserUnavailable(
+        "no Chromium found: set FJUDGE_CHROMIUM, or install Debian's 'chromium' (make setup)"
+    )
+
+
+def _is_script(path: str) -> bool:
+    with open(path, "rb") as f:
+        return f.read(2) == b"#!"
+
+
+def _netns_prefix() -> list[str] | None:
+    """The command prefix that puts a process in a loopback-only network namespace, if any."""
+    if os.environ.get("FJUDGE_NO_NETNS") == "1":
+        return None
+    bwrap = shutil.which("bwrap")
+    if bwrap:
+        cmd = [bwrap, "--dev-bind", "/", "/", "--proc", "/proc", "--unshare-net"]
+        cmd += ["--unshare-pid", "--die-with-parent", "--"]
+        if subprocess.run([*cmd, "true"], capture_output=True, timeout=10).returncode == 0:
+            return cmd
+    unshare = shutil.which("unshare")
+    if unshare and subprocess.run([unshare, "-n", "true"], capture_output=True).returncode == 0:
+        return [unshare, "-n", "--"]
+    return None
+
+
+def chromium_args(proxy_port: int) -> list[str]:
+    return [
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--disable-quic",
+        "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
+        "--metrics-recording-only",
+        "--no-default-browser-check",
+        "--mute-audio",
+        "--hide-scrollbars",
+        "--font-render-hinting=none",
+        "--force-color-profile=srgb",
+        "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+        f"--proxy-server=http://127.0.0.1:{proxy_port}",
+        "--proxy-bypass-list=<-loopback>;*.localhost",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE *.localhost, "
+        "EXCLUDE 127.0.0.1",
+        # A page's heap cannot grow past this: memory bombs crash the renderer, not the machine.
+        "--js-flags=--max-old-space-size=768",
+        "--renderer-process-limit=8",
+    ]
+
+
+@dataclass
+class BrowserHandle:
+    playwright: Playwright
+    browser: Browser
+    isolation: str
+    workdir: Path
+
+    async def close(self) -> None:
+        try:
+            await self.browser.close()
+        finally:
+            await self.playwright.stop()
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _write_launcher(workdir: Path, prefix: list[str], sock: Path, chromium: str) -> Path:
+    """A one-line executable Playwright launches: netns prefix + relay + Chromium."""
+    pkg_parent = str(Path(__file__).resolve().parent.parent)
+    launcher = workdir / "chromium-netns"
+    parts = [*prefix, sys.executable, "-m", "judge.netrelay", str(sock), str(RELAY_PORT), "--"]
+    quoted = " ".join(_q(p) for p in [*parts, chromium])
+    launcher.write_text(f'#!/bin/sh\nPYTHONPATH={_q(pkg_parent)} exec {quoted} "$@"\n')
+    launcher.chmod(launcher.stat().st_mode | stat.S_IXUSR)
+    return launcher
+
+
+def _q(s: str) -> str:
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+async def launch(preview_sock: Path | None, preview_port: int) -> BrowserHandle:
+    """Start Chromium. With `preview_sock`, inside a netns whose only way out is the relay."""
+    chromium = find_chromium()
+    workdir = Path(tempfile.mkdtemp(prefix="fjudge-browser-"))
+    prefix = _netns_prefix() if preview_sock is not None else None
+    executable = chromium
+    isolation = "proxy+routing (no network namespace available)"
+    if prefix is not None and preview_sock is not None:
+        executable = str(_write_launcher(workdir, prefix, preview_sock, chromium))
+        isolation = f"netns ({Path(prefix[0]).name}) + proxy + routing"
+    pw = await async_playwright().start()
+    try:
+        browser = await pw.chromium.launch(
+            executable_path=executable,
+            args=chromium_args(RELAY_PORT if prefix else preview_port),
+            chromium_sandbox=False,
+            handle_sigint=False,
+            handle_sigterm=False,
+            timeout=60_000,
+        )
+    except Exception as exc:
+        await pw.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise BrowserUnavailable(f"Chromium failed to start ({chromium}): {exc}") from exc
+    return BrowserHandle(pw, browser, isolation, workdir)
+
+
+def netns_available() -> bool:
+    return _netns_prefix() is not None

@@ -1,0 +1,226 @@
+"""Open a submission in a fresh isolated context, let it settle, and capture every viewport.
+
+Determinism: fixed clock (Playwright's clock), seeded Math.random (assets/init.js), reduced
+motion, animations disabled and caret hidden in screenshots, device scale factor 1, UTC, en-US.
+Settling waits for load, fonts, pending images and in-flight loopback requests, each bounded;
+there is no fixed sleep anywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.async_api import Browser, BrowserContext, Page, Request, Route, WebSocketRoute
+
+from judge.preview import PLACEHOLDER_PNG, Site
+from judge.schema import ElementInfo, PageEvents, ViewportCapture
+
+ASSETS = Path(__file__).parent / "assets"
+INIT_JS = (ASSETS / "init.js").read_text()
+SNAPSHOT_JS = (ASSETS / "snapshot.js").read_text()
+FIXED_TIME = dt.datetime(2025, 1, 15, 10, 30, tzinfo=dt.UTC)
+MAX_ELEMENTS = 2500
+_SETTLE_JS = """async (ms) => {
+  const cap = new Promise((r) => setTimeout(r, ms));
+  const imgs = Array.from(document.images).filter((i) => !i.complete)
+    .map((i) => new Promise((r) => { i.addEventListener('load', r); i.addEventListener('error', r); }));
+  await Promise.race([Promise.all([document.fonts ? document.fonts.ready : null, ...imgs]), cap]);
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+}"""
+_FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+_IGNORED_OWN = ("/favicon.ico",)
+
+
+@dataclass
+class PageSession:
+    """A submission's context and page, with the events recorded so far."""
+
+    context: BrowserContext
+    page: Page
+    site: Site
+    events: PageEvents = field(default_factory=PageEvents)
+    inflight: int = 0
+    idle: asyncio.Event = field(default_factory=asyncio.Event)
+    popups: int = 0
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.context.close(), 10)
+
+
+def _channel(resource_type: str) -> str:
+    return {
+        "document": "navigation",
+        "image": "image",
+        "font": "font",
+        "stylesheet": "stylesheet",
+        "script": "script",
+        "xhr": "fetch/xhr",
+        "fetch": "fetch/xhr",
+        "eventsource": "eventsource",
+        "websocket": "websocket",
+        "ping": "beacon",
+        "media": "media",
+        "manifest": "manifest",
+    }.get(resource_type, resource_type or "other")
+
+
+async def open_session(
+    browser: Browser, site: Site, viewport: tuple[int, int], *, reduced_motion: bool = True
+) -> PageSession:
+    """New isolated context + page for `site`, with egress routing and event recording."""
+    context = await browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]},
+        device_scale_factor=1,
+        locale="en-US",
+        timezone_id="UTC",
+        color_scheme="light",
+        reduced_motion="reduce" if reduced_motion else "no-preference",
+        service_workers="block",
+        accept_downloads=False,
+        java_script_enabled=True,
+    )
+    await context.clock.set_fixed_time(FIXED_TIME)
+    await context.add_init_script(INIT_JS)
+    origin = site.origin
+
+    async def route_outside(route: Route) -> None:
+        req = route.request
+        channel = _channel(req.resource_type)
+        if req.resource_type == "image":
+            site.block(req.url, channel, "placeholder")
+            await route.fulfill(body=PLACEHOLDER_PNG, content_type="image/png")
+        else:
+            if req.method == "POST" and req.resource_type == "document":
+                channel = "form"
+            site.block(req.url, channel)
+            await route.abort("blockedbyclient")
+
+    def outside(url: str) -> bool:
+        return not url.startswith(origin) and not url.startswith(("data:", "blob:", "about:"))
+
+    async def route_ws(ws: WebSocketRoute) -> None:
+        site.block(ws.url, "websocket")
+        await ws.close(code=1008, reason="fjudge: outside connections are blocked")
+
+    await context.route(outside, route_outside)
+    await context.route_web_socket(outside, route_ws)
+    page = await context.new_page()
+    session = PageSession(context, page, site)
+    session.idle.set()
+    _record(session)
+    return session
+
+
+def _record(s: PageSession) -> None:
+    ev, origin = s.events, s.site.origin
+
+    def on_request(req: Request) -> None:
+        if req.url.startswith(origin):
+            s.inflight += 1
+            s.idle.clear()
+
+    def on_done(req: Request) -> None:
+        if req.url.startswith(origin):
+            s.inflight = max(0, s.inflight - 1)
+            if s.inflight == 0:
+                s.idle.set()
+
+    async def on_response(resp) -> None:
+        path = resp.url[len(origin) :] if resp.url.startswith(origin) else None
+        if path is not None and resp.status >= 400 and path.split("?")[0] not in _IGNORED_OWN:
+            if len(ev.failed_own_requests) < 50:
+                ev.failed_own_requests.append(f"{resp.status} {path[:200]}")
+
+    def on_console(msg) -> None:
+        if msg.type == "error" and len(ev.console_errors) < 50:
+            text = msg.text
+            # Blocked outside requests are reported as blocked, not as the page's errors.
+            if "ERR_BLOCKED_BY_CLIENT" in text or "blocked by CORS" in text:
+                return
+            if "Failed to load resource" in text and "404" not in text and "500" not in text:
+                return
+            if "favicon.ico" in (msg.location or {}).get("url", ""):
+                return
+            ev.console_errors.append(text[:500])
+
+    def on_pageerror(err) -> None:
+        if len(ev.page_errors) < 50:
+            ev.page_errors.append(str(err)[:500])
+
+    def on_crash(_page) -> None:
+        ev.crashed = True
+
+    async def on_popup(page: Page) -> None:
+        s.popups += 1
+        with contextlib.suppress(Exception):
+            await page.close()
+
+    s.page.on("request", on_request)
+    s.page.on("requestfinished", on_done)
+    s.page.on("requestfailed", on_done)
+    s.page.on("response", on_response)
+    s.page.on("console", on_console)
+    s.page.on("pageerror", on_pageerror)
+    s.page.on("crash", on_crash)
+    s.context.on("page", on_popup)
+
+
+async def load(s: PageSession, timeout: float) -> None:
+    """Navigate to the site and wait until it settles (bounded by `timeout` seconds)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    try:
+        await s.page.goto(s.site.url, wait_until="load", timeout=timeout * 1000)
+    except Exception as exc:
+        if "Timeout" not in type(exc).__name__ and "timeout" not in str(exc).lower():
+            raise
+        s.events.load_timed_out = True
+    await settle(s, max(0.5, deadline - loop.time()))
+
+
+async def settle(s: PageSession, timeout: float) -> None:
+    """Fonts, images and loopback requests done, then two animation frames; all bounded."""
+    ms = int(min(timeout, 5.0) * 1000)
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(s.idle.wait(), timeout=min(timeout, 5.0))
+    await asyncio.wait_for(s.page.evaluate(_SETTLE_JS, ms), timeout=timeout + 1)
+
+
+async def capture_viewport(s: PageSession, name: str, width: int, height: int) -> ViewportCapture:
+    """Resize, let the layout settle, measure elements and screenshot the viewport."""
+    page = s.page
+    await page.set_viewport_size({"width": width, "height": height})
+    await page.evaluate("() => window.scrollTo(0, 0)")
+    await page.evaluate(_FRAME_JS)
+    snap = await page.evaluate(SNAPSHOT_JS, MAX_ELEMENTS)
+    png = await page.screenshot(type="png", animations="disabled", caret="hide", timeout=15000)
+    return ViewportCapture(
+        name=name,
+        width=width,
+        height=height,
+        screenshot=png,
+        doc_width=snap["doc_width"],
+        doc_height=snap["doc_height"],
+        body_text_length=snap["body_text_length"],
+        elements=[ElementInfo.model_validate(e) for e in snap["elements"]],
+    )
+
+
+async def collect_page_records(s: PageSession) -> None:
+    """Pull what init.js recorded (dialogs, popups, rejections) into the events."""
+    with contextlib.suppress(Exception):
+        rec = await asyncio.wait_for(s.page.evaluate("() => window.__fjudge || {}"), 5)
+        s.events.dialogs.extend(rec.get("dialogs", [])[:100])
+        s.events.unhandled_rejections.extend(rec.get("rejections", [])[:50])
+        for url in rec.get("popups", [])[:50]:
+            s.site.block(str(url), "popup")
+    s.events.failed_own_requests.extend(
+        f"404 {p}" for p in s.site.missing if p not in _IGNORED_OWN and len(p) < 300
+    )
+    s.events.failed_own_requests[:] = list(dict.fromkeys(s.events.failed_own_requests))[:50]
+    s.events.blocked = list(s.site.blocked)

@@ -1,0 +1,43 @@
+"""Geometry helpers shared by layout-style checks (boxes, ancestry, evidence)."""
+
+from __future__ import annotations
+
+from judge.schema import BBox, ElementInfo, Evidence, ViewportCapture
+
+
+def area(b: BBox) -> float:
+    return max(0.0, b.width) * max(0.0, b.height)
+
+
+def intersection(a: BBox, b: BBox) -> float:
+    w = min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
+    h = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
+    return max(0.0, w) * max(0.0, h)
+
+
+def ancestors(elements: list[ElementInfo], i: int) -> set[int]:
+    out: set[int] = set()
+    p = elements[i].parent
+    while p is not None and p not in out:
+        out.add(p)
+        p = elements[p].parent
+    return out
+
+
+def is_screen_reader_only(e: ElementInfo) -> bool:
+    """The usual visually-hidden pattern (1×1 px, clipped) is intentional, not a defect."""
+    return e.bbox.width <= 2 and e.bbox.height <= 2
+
+
+def evidence(cap: ViewportCapture, e: ElementInfo, detail: str | None = None) -> Evidence:
+    return Evidence(
+        viewport=cap.name,
+        selector=e.selector,
+        bbox=e.bbox,
+        screenshot=f"{cap.name}.png",
+        detail=detail,
+    )
+
+
+def text_like(e: ElementInfo) -> bool:
+    return e.visible and (bool(e.text) or e.clickable) and not is_screen_reader_only(e)

@@ -1,0 +1,122 @@
+"""Render checks: is anything meaningful painted at each viewport?"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from judge.checks.base import CheckContext, check, result
+from judge.checks.geometry import area
+from judge.schema import CheckResult, Evidence
+
+DIM = "render"
+
+
+def uniformity(png: bytes) -> float:
+    """Share of pixels equal (within a small tolerance) to the most common colour."""
+    img = Image.open(io.BytesIO(png)).convert("RGB").resize((96, 96), Image.Resampling.BOX)
+    px = (np.asarray(img, dtype=np.int16) // 8).reshape(-1, 3)
+    _, counts = np.unique(px, axis=0, return_counts=True)
+    return float(counts.max() / counts.sum())
+
+
+@check("render.blank", DIM, kinds=("page", "image"), order=10)
+async def blank(ctx: CheckContext) -> list[CheckResult]:
+    """Blank or near-uniform viewport (nothing painted above the fold)."""
+    out, blank_count = [], 0
+    for cap in ctx.captures.values():
+        u = uniformity(cap.screenshot)
+        is_blank = u >= 0.995
+        blank_count += is_blank
+        if is_blank:
+            msg = f"{cap.name}: nothing painted above the fold ({u:.1%} one colour)"
+            score = 0.0
+        elif u >= 0.985:
+            msg, score = f"{cap.name}: almost empty above the fold ({u:.1%} one colour)", 0.7
+        else:
+            msg, score = f"{cap.name}: content painted", 1.0
+        ev = [Evidence(viewport=cap.name, screenshot=f"{cap.name}.png", detail=f"{u:.3f}")]
+        out.append(
+            result(
+                "render.blank",
+                DIM,
+                score,
+                msg,
+                viewport=cap.name,
+                severity="critical" if is_blank else ("minor" if score < 1 else "info"),
+                evidence=ev if score < 1 else [],
+                data={"uniformity": round(u, 4)},
+            )
+        )
+    if ctx.captures and blank_count == len(ctx.captures):
+        out.append(
+            result(
+                "render.fatal",
+                DIM,
+                0.0,
+                "the page paints nothing at any viewport",
+                severity="critical",
+                data={"fatal": True},
+            )
+        )
+    elif blank_count:
+        out.append(
+            result(
+                "render.partial",
+                DIM,
+                0.3,
+                f"blank at {blank_count} of {len(ctx.captures)} viewports",
+                severity="major",
+                data={"gate": "mostly_blank_cap"},
+            )
+        )
+    return out
+
+
+@check("render.empty_body", DIM, order=11)
+async def empty_body(ctx: CheckContext) -> list[CheckResult]:
+    """No text and no media at all in the body."""
+    cap = next(iter(ctx.captures.values()), None)
+    if cap is None:
+        return []
+    media = [e for e in cap.elements if e.tag in ("img", "svg", "canvas", "video") and e.visible]
+    if cap.body_text_length == 0 and not media:
+        return [result("render.empty_body", DIM, 0.0, "the body has no text and no media",
+                       severity="critical")]
+    return [result("render.empty_body", DIM, 1.0, "the body has content")]
+
+
+@check("render.overlay", DIM, order=12)
+async def overlay(ctx: CheckContext) -> list[CheckResult]:
+    """Content hidden behind an overlay: one element covers most of the viewport and the text."""
+    out = []
+    for cap in ctx.captures.values():
+        vp_area = cap.width * cap.height
+        covered = [e for e in cap.elements if e.covered_by and (e.text or e.clickable)]
+        blockers: dict[str, int] = {}
+        for e in covered:
+            blockers[e.covered_by or ""] = blockers.get(e.covered_by or "", 0) + 1
+        texts = [e for e in cap.elements if e.in_viewport and (e.text or e.clickable) and e.visible]
+        worst = max(blockers.items(), key=lambda kv: kv[1], default=None)
+        if worst and texts and worst[1] >= max(3, 0.5 * len(texts)):
+            sel = worst[0]
+            box = next((e.bbox for e in cap.elements if e.selector == sel), None)
+            if box is None or area(box) >= 0.4 * vp_area:
+                out.append(
+                    result(
+                        "render.overlay",
+                        DIM,
+                        0.2,
+                        f"{cap.name}: {worst[1]} of {len(texts)} text/controls hidden behind {sel}",
+                        viewport=cap.name,
+                        severity="major",
+                        evidence=[Evidence(viewport=cap.name, selector=sel, bbox=box,
+                                           screenshot=f"{cap.name}.png")],
+                    )
+                )
+                continue
+        out.append(result("render.overlay", DIM, 1.0, f"{cap.name}: no covering overlay",
+                          viewport=cap.name))
+    return out

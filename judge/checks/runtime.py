@@ -1,0 +1,69 @@
+"""Runtime checks: uncaught exceptions, console errors, unhandled rejections, missing own files."""
+
+from __future__ import annotations
+
+from judge.checks.base import CheckContext, check, result
+from judge.schema import CheckResult, Evidence
+
+DIM = "runtime"
+
+
+def _ev(items: list[str]) -> list[Evidence]:
+    return [Evidence(detail=i[:300]) for i in items[:5]]
+
+
+@check("runtime.exceptions", DIM, order=20)
+async def exceptions(ctx: CheckContext) -> list[CheckResult]:
+    """Uncaught exceptions and unhandled promise rejections while loading."""
+    errs = list(dict.fromkeys(ctx.events.page_errors + ctx.events.unhandled_rejections))
+    if not errs:
+        return [result("runtime.exceptions", DIM, 1.0, "no uncaught exceptions")]
+    return [
+        result(
+            "runtime.exceptions",
+            DIM,
+            max(0.0, 0.6 - 0.2 * (len(errs) - 1)),
+            f"{len(errs)} uncaught exception(s): {errs[0][:160]}",
+            severity="critical",
+            evidence=_ev(errs),
+            data={"count": len(errs), "gate": "runtime_crash_cap"},
+        )
+    ]
+
+
+@check("runtime.console", DIM, order=21)
+async def console(ctx: CheckContext) -> list[CheckResult]:
+    """Errors logged to the console."""
+    errs = ctx.events.console_errors
+    if not errs:
+        return [result("runtime.console", DIM, 1.0, "no console errors")]
+    return [
+        result(
+            "runtime.console",
+            DIM,
+            max(0.0, 1.0 - 0.2 * len(errs)),
+            f"{len(errs)} console error(s): {errs[0][:160]}",
+            severity="major",
+            evidence=_ev(errs),
+            data={"count": len(errs)},
+        )
+    ]
+
+
+@check("runtime.missing_files", DIM, order=22)
+async def missing_files(ctx: CheckContext) -> list[CheckResult]:
+    """The submission's own files that failed to load (404s)."""
+    bad = ctx.events.failed_own_requests
+    if not bad:
+        return [result("runtime.missing_files", DIM, 1.0, "all own files load")]
+    return [
+        result(
+            "runtime.missing_files",
+            DIM,
+            max(0.0, 1.0 - 0.25 * len(bad)),
+            f"{len(bad)} own file(s) failed to load: {', '.join(bad[:3])}",
+            severity="major",
+            evidence=_ev(bad),
+            data={"count": len(bad)},
+        )
+    ]

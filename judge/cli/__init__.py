@@ -1,0 +1,32 @@
+"""The `fjudge` command line (Typer). The sync edge: each command calls asyncio.run once.
+
+Each command group lives in its own module exposing `register(app)`; heavy imports stay inside
+the command functions so `fjudge --help` is fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="fjudge",
+    help="Judge generated frontends the way a careful human reviewer would.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# One line per command module; each defines register(app: typer.Typer) -> None.
+COMMAND_MODULES = [
+    "judge.cli.score",
+]
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,73 @@
+"""What the browser saw: per-viewport captures and page events (inputs to the checks)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from judge.schema.base import Model
+from judge.schema.verdict import BBox, BlockedRequest
+
+
+class ElementInfo(Model):
+    """One rendered element, as measured by judge/assets/snapshot.js."""
+
+    selector: str
+    tag: str
+    role: str | None = None
+    text: str = Field("", description="Own (direct) text, trimmed to 200 chars.")
+    bbox: BBox
+    visible: bool = True
+    in_viewport: bool = True
+    clickable: bool = Field(False, description="Control: button, link, input, [role=button], …")
+    disabled: bool = False
+    font_size: float | None = None
+    font_family: str | None = None
+    font_weight: str | None = None
+    color: str | None = None
+    background: str | None = Field(None, description="First non-transparent ancestor bg.")
+    opacity: float = 1.0
+    position: str | None = None
+    z_index: str | None = None
+    overflow_x: str | None = None
+    overflow_y: str | None = None
+    scroll_width: float | None = None
+    client_width: float | None = None
+    scroll_height: float | None = None
+    client_height: float | None = None
+    text_overflow: str | None = None
+    white_space: str | None = None
+    natural_width: float | None = Field(None, description="Images: intrinsic size.")
+    natural_height: float | None = None
+    object_fit: str | None = None
+    depth: int = 0
+    parent: int | None = Field(None, description="Index of the nearest captured ancestor.")
+    topmost_at_center: bool = Field(True, description="elementFromPoint(center) is it/inside it.")
+    covered_by: str | None = Field(None, description="Selector of what covers its centre.")
+    attrs: dict[str, str] = Field(default_factory=dict, description="id, type, href, alt, …")
+
+
+class ViewportCapture(Model):
+    """Everything measured at one viewport after the page settled."""
+
+    name: str
+    width: int
+    height: int
+    screenshot: bytes = Field(repr=False, description="PNG of the viewport (above the fold).")
+    full_page: bytes | None = Field(None, repr=False, description="PNG of the whole page.")
+    doc_width: float = 0
+    doc_height: float = 0
+    body_text_length: int = 0
+    elements: list[ElementInfo] = Field(default_factory=list)
+
+
+class PageEvents(Model):
+    """What happened while the page loaded and was exercised."""
+
+    console_errors: list[str] = Field(default_factory=list)
+    page_errors: list[str] = Field(default_factory=list, description="Uncaught exceptions.")
+    unhandled_rejections: list[str] = Field(default_factory=list)
+    failed_own_requests: list[str] = Field(default_factory=list, description="404s etc.")
+    blocked: list[BlockedRequest] = Field(default_factory=list)
+    dialogs: list[str] = Field(default_factory=list)
+    crashed: bool = False
+    load_timed_out: bool = False
