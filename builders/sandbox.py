@@ -58,8 +58,11 @@ class RunResult:
 
 
 def bwrap_path() -> str | None:
-    """The bubblewrap binary, or None (then untrusted builds are refused unless unsafe)."""
-    return os.environ.get("FJUDGE_BWRAP") or shutil.which("bwrap")
+    """The bubblewrap binary (FJUDGE_BWRAP overrides PATH), or None when there is none."""
+    override = os.environ.get("FJUDGE_BWRAP")
+    if override is not None:
+        return override if override and os.access(override, os.X_OK) else None
+    return shutil.which("bwrap")
 
 
 def _tool_prefixes() -> list[Path]:
@@ -87,7 +90,7 @@ def bwrap_argv(
     elif shutil.which("setpriv"):
         # Privileged bwrap drops all caps; keep only what setpriv needs to become nobody.
         a += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-    a += ["--ro-bind", "/usr", "/usr"]
+    a += ["--ro-bind", "/usr", "/usr", "--perms", "0755", "--dir", "/etc"]
     for d in _TOP_DIRS:
         p = Path("/") / d
         if p.is_symlink():
@@ -99,6 +102,9 @@ def bwrap_argv(
         if p.exists():
             a += ["--ro-bind", str(p.resolve()), str(p)]
     for prefix in _tool_prefixes():
+        # bwrap would create the parents 0700 (root only): make them traversable by nobody.
+        for parent in reversed(prefix.parents[:-1]):
+            a += ["--perms", "0755", "--dir", str(parent)]
         a += ["--ro-bind", str(prefix), str(prefix)]
     a += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
     a += ["--bind", str(build_dir), SANDBOX_ROOT]

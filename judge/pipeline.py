@@ -75,11 +75,23 @@ class Judge:
         self._tmp = Path(tempfile.mkdtemp(prefix="fjudge-"))
         self._task = _read_task(self.options.task) if self.options.task else None
         self._sem = asyncio.Semaphore(self.options.workers)
+        # Agent judge (issue 5): mode resolution; raises AgentConfigError (usage) if misconfigured.
+        from judge.agent.service import resolve as resolve_agent
+
+        self.agent = resolve_agent(self.options)
 
     async def __aenter__(self) -> Judge:
         import judge.checks.all  # noqa: F401  (registers the checks)
 
-        await self.preview.start(unix_path=self._tmp / "preview.sock")
+        from judge.browser import RELAY_PORT, netns_available
+
+        # With a network namespace the browser reaches the preview only through the relay's
+        # unix socket; without one, the preview listens on host loopback.
+        self._netns = await asyncio.to_thread(netns_available)
+        if self._netns:
+            await self.preview.start(unix_path=self._tmp / "preview.sock", port=RELAY_PORT)
+        else:
+            await self.preview.start()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -100,7 +112,8 @@ class Judge:
                     self.browser_restarts += 1
                     with contextlib.suppress(Exception):
                         await self.browser.close()
-                self.browser = await launch(self._tmp / "preview.sock", self.preview.port)
+                sock = self._tmp / "preview.sock" if self._netns else None
+                self.browser = await launch(sock, self.preview.port)
             return self.browser
 
     async def judge_many(
@@ -248,12 +261,26 @@ class Judge:
             t = time.monotonic()
             results = await run_checks(ctx, "page")
             timings["checks"] = round(time.monotonic() - t, 3)
+            # -- agent judge (issue 5): on the still-open page, within rubric.budgets.agent_*
+            agent_report = None
+            if self.agent.enabled:
+                from judge.agent.service import run_agent
+
+                t = time.monotonic()
+                agent_report = await run_agent(
+                    self.agent, session.page, site.url, captures, results, rubric, task
+                )
+                timings["agent"] = round(time.monotonic() - t, 3)
+            # -- end agent judge
         finally:
             if session is not None:
                 await session.close()
             self.preview.unregister(site)
         verdict = self._scored(it, results, ctx, captures, build, timings,
                                isolation=handle.isolation)
+        from judge.agent.service import finish_verdict  # issue 5: mode, agent score, provenance
+
+        verdict = finish_verdict(self.agent, verdict, agent_report, results, rubric)
         return Judgment(verdict, captures, ctx.images)
 
     async def _judge_image(self, it: Intake, timings: dict[str, float]) -> Judgment:
@@ -311,7 +338,7 @@ class Judge:
 
     def _judge_info(self, mode: str) -> JudgeInfo:
         note = None
-        if mode == "deterministic":
+        if mode == "deterministic" and not self.agent.enabled:  # issue 5: agent configured
             note = "no model configured: deterministic checks only"
         return JudgeInfo(name="fjudge", version=__version__, mode=mode, note=note)
 

@@ -84,7 +84,7 @@
       if (index.has(p)) { parent = index.get(p); break; }
     }
     const attrs = {};
-    for (const name of ["id", "type", "href", "alt", "aria-label", "name", "placeholder", "title", "class", "for", "value"]) {
+    for (const name of ["id", "type", "href", "src", "alt", "aria-label", "name", "placeholder", "title", "class", "for", "value"]) {
       const v = el.getAttribute(name);
       if (v !== null) attrs[name] = String(v).slice(0, 120);
     }

@@ -12,6 +12,7 @@ from judge.checks.geometry import area
 from judge.schema import CheckResult, Evidence
 
 DIM = "render"
+_MEDIA = {"img", "svg", "canvas", "video", "picture", "iframe"}
 
 
 def uniformity(png: bytes) -> float:
@@ -28,12 +29,17 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
     out, blank_count = [], 0
     for cap in ctx.captures.values():
         u = uniformity(cap.screenshot)
-        is_blank = u >= 0.995
+        # Pixels alone misjudge a sparse page (a line of text on white): visible text or media
+        # in the viewport means something was painted.
+        painted = any(
+            e.visible and e.in_viewport and (e.text or e.tag in _MEDIA) for e in cap.elements
+        )
+        is_blank = u >= 0.995 and not painted
         blank_count += is_blank
         if is_blank:
             msg = f"{cap.name}: nothing painted above the fold ({u:.1%} one colour)"
             score = 0.0
-        elif u >= 0.985:
+        elif u >= 0.985 and not painted:
             msg, score = f"{cap.name}: almost empty above the fold ({u:.1%} one colour)", 0.7
         else:
             msg, score = f"{cap.name}: content painted", 1.0

@@ -21,6 +21,10 @@ app = typer.Typer(
 # One line per command module; each defines register(app: typer.Typer) -> None.
 COMMAND_MODULES = [
     "judge.cli.score",
+    "judge.cli.compare",
+    "judge.cli.serve",
+    "judge.cli.calibrate",
+    "judge.cli.review",
 ]
 
 for _name in COMMAND_MODULES:

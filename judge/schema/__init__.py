@@ -1,6 +1,16 @@
 """fjudge data models, in one place. Everyone may import this package (it is cheap)."""
 
 from judge.schema.base import Frozen, Model
+from judge.schema.agent import (
+    CompareResult,
+    FinishArgs,
+    ItemAnswer,
+    PairOrder,
+    PairwiseAnswer,
+    ScoreSheet,
+    SubTask,
+)
+from judge.schema.build import BuildOutcome
 from judge.schema.calibration import (
     CALIBRATION_FORMAT,
     AgreementReport,
@@ -14,6 +24,15 @@ from judge.schema.calibration import (
 )
 from judge.schema.observation import ElementInfo, PageEvents, ViewportCapture
 from judge.schema.options import JudgeOptions, default_cache_dir
+from judge.schema.reward import (
+    ComponentWeights,
+    Gates,
+    Reward,
+    RewardComponent,
+    RewardPolicy,
+    RewardSignals,
+    ScheduleEntry,
+)
 from judge.schema.task import ChecklistItem, ProbeStepSpec, Task
 from judge.schema.verdict import (
     SCHEMA_VERSION,
@@ -37,6 +56,13 @@ from judge.schema.verdict import (
 )
 
 __all__ = [
+    "CompareResult",
+    "FinishArgs",
+    "ItemAnswer",
+    "PairOrder",
+    "PairwiseAnswer",
+    "ScoreSheet",
+    "SubTask",
     "CALIBRATION_FORMAT",
     "SCHEMA_VERSION",
     "AgreementReport",
@@ -51,6 +77,7 @@ __all__ = [
     "BBox",
     "BlockedRequest",
     "BuildInfo",
+    "BuildOutcome",
     "CalibrationApplied",
     "CheckResult",
     "ChecklistItem",
@@ -72,6 +99,13 @@ __all__ = [
     "Status",
     "Task",
     "Verdict",
+    "ComponentWeights",
+    "Gates",
+    "Reward",
+    "RewardComponent",
+    "RewardPolicy",
+    "RewardSignals",
+    "ScheduleEntry",
     "default_cache_dir",
     "ViewportCapture",
 ]

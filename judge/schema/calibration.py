@@ -86,7 +86,7 @@ class AgreementReport(Frozen):
 class FittedModel(Frozen):
     """A fitted predictor stored as plain JSON (no pickles: a calibration file is data)."""
 
-    kind: Literal["linear", "gbm", "ordinal", "bradley_terry", "identity"]
+    kind: Literal["linear", "gbm", "ordinal", "blend", "bradley_terry", "identity"]
     features: list[str]
     fill: list[float] = Field(default_factory=list, description="Training medians for gaps.")
     params: dict[str, Any] = Field(default_factory=dict)

@@ -166,6 +166,11 @@ class AgentReport(Frozen):
     tokens_per_run: list[dict[str, int]] = Field(default_factory=list)
     budget_hits: list[str] = Field(default_factory=list)
     cached: bool = False
+    dimensions: dict[str, float] = Field(
+        default_factory=dict, description="Agent score per rubric dimension (0..1)."
+    )
+    steps_per_run: list[int] = Field(default_factory=list, description="Tool steps taken per run.")
+    errors: list[str] = Field(default_factory=list, description="Invalid answers, tool faults.")
 
 
 class CalibrationApplied(Frozen):

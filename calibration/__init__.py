@@ -1,0 +1,28 @@
+"""Calibration of the judge against human labels: readers, agreement metrics, fitted calibrators.
+
+Imports only `judge.schema` (never `builders` or `rubrics`); the CLI in `judge.cli` composes it.
+"""
+
+from calibration.apply import (
+    CalibrationMismatch,
+    apply,
+    check_rubric,
+    load_calibration,
+    save_calibration,
+)
+from calibration.fit import CalibrationError, fit_pairs, fit_ratings
+from calibration.labels import LabelError, read_labels, write_labels
+
+__all__ = [
+    "CalibrationError",
+    "CalibrationMismatch",
+    "LabelError",
+    "apply",
+    "check_rubric",
+    "fit_pairs",
+    "fit_ratings",
+    "load_calibration",
+    "read_labels",
+    "save_calibration",
+    "write_labels",
+]

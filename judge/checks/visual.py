@@ -1,0 +1,197 @@
+"""Visual-quality checks from pixels and element boxes (pages and image inputs).
+
+- visual.quality: features of the desktop capture (or the image) → ctx.extras["features"],
+  scored by the rubric's [visual_features] weights through judge.visual.model.VisualModel.
+- render.blank_image: an image input that is (nearly) one flat colour.
+- accessibility.image_contrast: WCAG contrast estimated in text-like blocks of an image input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from judge.checks.base import CheckContext, check, result
+from judge.schema import CheckResult, Evidence, ViewportCapture
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+
+def _main_capture(ctx: CheckContext) -> ViewportCapture | None:
+    """The capture the visual features describe: the image, else desktop, else the widest."""
+    if not ctx.captures:
+        return None
+    for name in ("image", "desktop"):
+        if name in ctx.captures:
+            return ctx.captures[name]
+    return max(ctx.captures.values(), key=lambda c: c.width)
+
+
+def _open(png: bytes) -> Image:
+    from PIL import Image as PILImage
+
+    img = PILImage.open(io.BytesIO(png))
+    img.load()
+    return img
+
+
+def _features(cap: ViewportCapture, with_layout: bool) -> dict[str, float]:
+    from judge.visual.features import image_features
+
+    elements = [e for e in cap.elements if e.in_viewport] if with_layout else None
+    return image_features(_open(cap.screenshot), elements)
+
+
+@check("visual.quality", "visual", phase="capture", kinds=("page", "image"))
+async def visual_quality(ctx: CheckContext) -> list[CheckResult]:
+    """Compute visual features and score them with the rubric's feature weights."""
+    from judge.visual.model import VisualModel
+
+    cap = _main_capture(ctx)
+    if cap is None or not cap.screenshot:
+        return [result("visual.quality", "visual", None, "no screenshot to judge")]
+    with_layout = ctx.page is not None or bool(cap.elements)
+    # Pixel work is CPU-bound numpy: keep it off the event loop.
+    feats = await asyncio.to_thread(_features, cap, with_layout)
+    ctx.extras.setdefault("features", {}).update(feats)
+    model = ctx.extras.get("visual_model")
+    if not isinstance(model, VisualModel):
+        model = VisualModel(weights=dict(ctx.rubric.visual_features))
+    score = model.score(feats)
+    if score is None:
+        return [
+            result(
+                "visual.quality",
+                "visual",
+                None,
+                "the rubric weights no visual feature",
+                viewport=cap.name,
+            )
+        ]
+    parts = model.contributions(feats)
+    worst = sorted(parts.items(), key=lambda kv: kv[1])[:3]
+    best = sorted(parts.items(), key=lambda kv: -kv[1])[:3]
+    msg = "lowered by " + ", ".join(f"{k} ({v:+.2f})" for k, v in worst if v < 0)
+    if not any(v < 0 for _, v in worst):
+        msg = "no feature lowers the score"
+    return [
+        result(
+            "visual.quality",
+            "visual",
+            score,
+            msg,
+            viewport=cap.name,
+            severity="minor" if score < 0.35 else "info",
+            evidence=[Evidence(viewport=cap.name, detail=f"{k}={feats[k]:.3f}") for k, _ in worst],
+            data={
+                "contributions": {k: round(v, 4) for k, v in parts.items()},
+                "best": [k for k, _ in best],
+            },
+        )
+    ]
+
+
+def _small_rgb(png: bytes, width: int) -> np.ndarray:
+    from judge.visual.features import to_array
+
+    img = _open(png)
+    return to_array(img, min(width, img.width))
+
+
+def blank_stats(rgb: np.ndarray) -> tuple[float, float]:
+    """Share of pixels within 0.03 of the median colour, and the luminance std."""
+    median = np.median(rgb[::4, ::4].reshape(-1, 3), axis=0)
+    flat = float((np.abs(rgb - median).max(axis=2) < 0.03).mean())
+    return flat, float(rgb.mean(axis=2).std())
+
+
+@check("render.blank_image", "render", phase="capture", kinds=("image",))
+async def blank_image(ctx: CheckContext) -> list[CheckResult]:
+    """An image input that is one flat colour (or nearly) scores 0 on render."""
+    cap = _main_capture(ctx)
+    if cap is None or not cap.screenshot:
+        return [result("render.blank_image", "render", None, "no image")]
+    rgb = await asyncio.to_thread(_small_rgb, cap.screenshot, 256)
+    flat, std = blank_stats(rgb)
+    # Pages with a little content on a plain background are normal (flat ≈ 0.6–0.9);
+    # only above 97% flat does the image start to look empty.
+    score = 0.0 if std < 0.005 else float(np.clip((0.995 - flat) / (0.995 - 0.97), 0, 1))
+    blank = score < 0.5
+    return [
+        result(
+            "render.blank_image",
+            "render",
+            score,
+            f"image is {flat:.1%} one colour" + (" (blank)" if blank else ""),
+            viewport=cap.name,
+            severity="critical" if blank else "info",
+            data={"flat_share": round(flat, 4), "luminance_std": round(std, 4)},
+        )
+    ]
+
+
+def relative_luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of sRGB values in [0, 1]."""
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return lin @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def text_contrast(rgb: np.ndarray, block: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """WCAG contrast ratio (98th vs 2nd luminance percentile) of each text-like block, and its mask."""
+    from judge.visual.features import blocks, gradient, grey, quantise
+
+    mag, _ = gradient(grey(rgb))
+    edge_share = blocks(mag > 0.1, block).mean(axis=(2, 3))
+    codes = blocks(quantise(rgb, 3), block)
+    flat = np.sort(codes.reshape(codes.shape[0], codes.shape[1], -1), axis=2)
+    ncol = 1 + (np.diff(flat, axis=2) != 0).sum(axis=2)
+    mask = (edge_share > 0.15) & (ncol <= 8)
+    lum = blocks(relative_luminance(rgb), block)
+    lum = lum.reshape(lum.shape[0], lum.shape[1], -1)
+    lo, hi = np.percentile(lum, 2, axis=2), np.percentile(lum, 98, axis=2)
+    return (hi + 0.05) / (lo + 0.05), mask
+
+
+@check("accessibility.image_contrast", "accessibility", phase="capture", kinds=("image",))
+async def image_contrast(ctx: CheckContext) -> list[CheckResult]:
+    """Estimated text contrast of an image: share of text-like blocks reaching WCAG AA (4.5:1)."""
+    cap = _main_capture(ctx)
+    if cap is None or not cap.screenshot:
+        return [result("accessibility.image_contrast", "accessibility", None, "no image")]
+    # Full resolution up to 1440 px: downsampling blurs glyphs and understates contrast.
+    rgb = await asyncio.to_thread(_small_rgb, cap.screenshot, 1440)
+    ratio, mask = text_contrast(rgb)
+    if mask.sum() < 4:
+        return [
+            result(
+                "accessibility.image_contrast",
+                "accessibility",
+                None,
+                "no text-like region found to estimate contrast",
+                viewport=cap.name,
+            )
+        ]
+    r = ratio[mask]
+    # Per block: 1 at ≥ 4.5:1, falling on a log scale to 0 at 1:1.
+    per = np.clip(np.log(r) / np.log(4.5), 0, 1)
+    score = float(per.mean())
+    low = float((r < 4.5).mean())
+    return [
+        result(
+            "accessibility.image_contrast",
+            "accessibility",
+            score,
+            f"{low:.0%} of text-like regions are below 4.5:1 (median {np.median(r):.1f}:1)",
+            viewport=cap.name,
+            severity="major" if low > 0.5 else "minor" if low > 0.2 else "info",
+            data={
+                "text_blocks": int(mask.sum()),
+                "median_ratio": round(float(np.median(r)), 2),
+                "share_below_aa": round(low, 4),
+            },
+        )
+    ]

@@ -1,0 +1,67 @@
+"""Terminal output for the CLI: the results table and a progress line on stderr."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+from judge.schema import Verdict
+
+_ABBR = {
+    "render": "rend",
+    "runtime": "run",
+    "layout": "lay",
+    "responsive": "resp",
+    "interaction": "int",
+    "accessibility": "a11y",
+    "visual": "vis",
+    "task": "task",
+}
+
+
+def table_header() -> str:
+    return f"{'input':<28} {'status':<13} {'score':>5}  dimensions / worst findings"
+
+
+def table_row(path: Path, v: Verdict) -> str:
+    name = (path.name or str(path))[:28]
+    score = "  -  " if v.score is None else f"{v.score:5.2f}"
+    dims = " ".join(f"{_ABBR.get(d, d[:4])}={s:.2f}" for d, s in v.dimensions.items())
+    line = f"{name:<28} {v.status:<13} {score}  {dims}"
+    worst = [c for c in v.checks if c.score is not None and c.score < 1][:3]
+    details = [f"{'':<49}- {c.message[:100]}" for c in worst]
+    if v.status != "ok" and v.reason:
+        details.insert(0, f"{'':<49}! {v.reason[:100]}")
+    return "\n".join([line, *details])
+
+
+def artifact_dir(out: Path, index: int, path: Path) -> Path:
+    """`--out` sub-directory for one input: stable, unique, and safe as a file name."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", path.name or "input")[:60] or "input"
+    return out / f"{index:03d}-{stem}"
+
+
+class Progress:
+    """done/total, rate and ETA on stderr, only when it is a terminal."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total, self.done_count, self.enabled = total, 0, enabled and total > 1
+        self.t0 = time.monotonic()
+
+    def tick(self) -> None:
+        self.done_count += 1
+        if not self.enabled:
+            return
+        elapsed = time.monotonic() - self.t0
+        rate = self.done_count / elapsed if elapsed > 0 else 0.0
+        eta = (self.total - self.done_count) / rate if rate else 0.0
+        sys.stderr.write(
+            f"\r{self.done_count}/{self.total}  {rate * 60:.1f}/min  ETA {eta:.0f}s   "
+        )
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")

@@ -1,0 +1,239 @@
+"""`fjudge score` and `fjudge rubrics`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from judge.cli.output import Progress, artifact_dir, table_row, table_header
+
+EXIT_INFRA = 3
+
+
+def register(app: typer.Typer) -> None:
+    app.command("score")(score)
+    app.command("rubrics")(rubrics_cmd)
+
+
+def score(
+    paths: Annotated[list[Path], typer.Argument(help="Directories, .html, archives or images.")],
+    json_out: Annotated[bool, typer.Option("--json", help="One Verdict JSON per line.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write screenshots + reports.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Judge N at once (default: cores).")] = None,
+    rubric: Annotated[str, typer.Option(help="Rubric name or file.")] = "frontend",
+    task: Annotated[Path | None, typer.Option(help="Task file for every input.")] = None,
+    judge: Annotated[
+        str, typer.Option("--judge", help="auto | deterministic | agent | hybrid")
+    ] = "auto",
+    model: Annotated[str | None, typer.Option(help="Vision model (else FJUDGE_MODEL).")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")] = None,
+    runs: Annotated[int | None, typer.Option(help="Agent runs averaged (default 3).")] = None,
+    temperature: Annotated[float | None, typer.Option(help="Agent temperature.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Agent seed.")] = None,
+    image_detail: Annotated[str, typer.Option(help="low | high")] = "high",
+    calibration: Annotated[Path | None, typer.Option(help="Apply a calibration file.")] = None,
+    wall_seconds: Annotated[float | None, typer.Option(help="Per-submission budget (s).")] = None,
+    unsafe_no_sandbox: Annotated[
+        bool, typer.Option("--unsafe-no-sandbox", help="Build npm projects without bwrap.")
+    ] = False,
+    ray: Annotated[
+        str | None,
+        typer.Option("--ray", help="Fan out on Ray ('auto', 'local' or an address)."),
+    ] = None,
+) -> None:
+    """Judge each input and print one verdict per input, in input order."""
+    from pydantic import ValidationError
+
+    from judge.schema import JudgeOptions
+
+    if judge not in ("auto", "deterministic", "agent", "hybrid"):
+        _usage(f"--judge must be auto, deterministic, agent or hybrid, not {judge!r}")
+    if image_detail not in ("low", "high"):
+        _usage("--image-detail must be low or high")
+    for p in paths:
+        if not p.exists():
+            # A missing path is a usage error, not a verdict about a submission.
+            _usage(f"no such file or directory: {p}")
+    try:
+        opts = JudgeOptions(
+            rubric=rubric,
+            task=task,
+            out_dir=out,
+            wall_seconds=wall_seconds,
+            unsafe_no_sandbox=unsafe_no_sandbox,
+            judge=judge,  # type: ignore[arg-type]
+            model=model,
+            base_url=base_url,
+            runs=runs,
+            temperature=temperature,
+            seed=seed,
+            image_detail=image_detail,  # type: ignore[arg-type]
+            calibration=calibration,
+            **({"workers": workers} if workers else {}),
+        )
+    except ValidationError as exc:
+        _usage(str(exc))
+    _check_static_options(opts)
+    mode: Literal["json", "table"] = "json" if json_out else "table"
+    if ray is not None:
+        code = _score_ray(paths, opts, ray, mode)
+    else:
+        code = asyncio.run(_score(paths, opts, mode))
+    raise typer.Exit(code)
+
+
+def _usage(message: str) -> None:
+    typer.echo(f"fjudge: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _check_static_options(opts) -> None:
+    """Fail fast (exit 2) on a bad rubric, task or calibration file, before any judging."""
+    from rubrics import RubricError, load_rubric
+
+    try:
+        load_rubric(opts.rubric)
+    except RubricError as exc:
+        _usage(str(exc))
+    if opts.task is not None:
+        from judge.pipeline import _read_task
+
+        try:
+            _read_task(opts.task)
+        except ValueError as exc:
+            _usage(str(exc))
+    if opts.calibration is not None and not opts.calibration.is_file():
+        _usage(f"calibration file not found: {opts.calibration}")
+
+
+def _calibrator(opts):
+    """Load the calibration once; returns a verdict → verdict function (identity if none)."""
+    if opts.calibration is None:
+        return lambda v: v
+    import calibration
+
+    cal = calibration.load_calibration(opts.calibration)
+    try:
+        calibration.check_compatible(cal, opts.rubric)
+    except ValueError as exc:
+        _usage(str(exc))
+    return lambda v: calibration.apply(v, cal)
+
+
+async def _score(paths: list[Path], opts, mode: str) -> int:
+    from judge.browser import BrowserUnavailable, find_chromium
+    from judge.pipeline import Judge
+
+    try:
+        find_chromium()
+    except BrowserUnavailable as exc:
+        if any(not _is_image(p) for p in paths):
+            typer.echo(f"fjudge: {exc}", err=True)
+            return EXIT_INFRA
+    apply_cal = _calibrator(opts)
+    progress = Progress(len(paths), enabled=sys.stderr.isatty())
+    pending: dict[int, object] = {}
+    next_out = 0
+    rows = []
+    if mode == "table":
+        typer.echo(table_header())
+    async with Judge(opts) as judge:
+        async for i, judgment in judge.judge_many(paths):
+            judgment.verdict = apply_cal(judgment.verdict)
+            if opts.out_dir is not None:
+                await asyncio.to_thread(_write_artifacts, judgment, opts.out_dir, i, paths[i])
+            pending[i] = judgment
+            progress.tick()
+            while next_out in pending:  # print in input order as soon as possible
+                j = pending.pop(next_out)
+                _emit(j.verdict, paths[next_out], mode)
+                rows.append((paths[next_out], j.verdict))
+                next_out += 1
+    progress.done()
+    if opts.out_dir is not None:
+        _write_index(rows, opts.out_dir, mode)
+    return 0
+
+
+def _emit(verdict, path: Path, mode: str) -> None:
+    if mode == "json":
+        sys.stdout.write(verdict.model_dump_json() + "\n")
+    else:
+        sys.stdout.write(table_row(path, verdict) + "\n")
+    sys.stdout.flush()
+
+
+def _write_artifacts(judgment, out: Path, index: int, path: Path) -> None:
+    target = artifact_dir(out, index, path)
+    target.mkdir(parents=True, exist_ok=True)
+    shots = {}
+    for name, cap in judgment.captures.items():
+        (target / f"{name}.png").write_bytes(cap.screenshot)
+        shots[name] = f"{name}.png"
+    judgment.verdict = judgment.verdict.model_copy(update={"screenshots": shots})
+    (target / "verdict.json").write_text(judgment.verdict.model_dump_json(indent=2))
+    try:
+        from judge.report import write_report
+
+        write_report(judgment, target)
+    except ImportError:
+        pass
+
+
+def _write_index(rows, out: Path, mode: str) -> None:
+    try:
+        from judge.report import write_index
+
+        path = write_index(rows, out)
+    except ImportError:
+        return
+    if mode == "table":
+        typer.echo(f"\nreport: {path}")
+
+
+def _score_ray(paths: list[Path], opts, address: str, mode: str) -> int:
+    try:
+        from judge.scale.ray_runner import score_with_ray
+    except ImportError as exc:
+        typer.echo(f"fjudge: Ray support unavailable: {exc}", err=True)
+        return EXIT_INFRA
+    apply_cal = _calibrator(opts)
+    if mode == "table":
+        typer.echo(table_header())
+    addr = None if address in ("", "local", "auto") else address
+    for path, verdict in zip(paths, score_with_ray(paths, opts, addr), strict=True):
+        _emit(apply_cal(verdict), path, mode)
+    return 0
+
+
+def _is_image(p: Path) -> bool:
+    return p.suffix.lower() in {".png", ".jpg", ".jpeg", ".webp"}
+
+
+def rubrics_cmd(
+    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable.")] = False,
+) -> None:
+    """List the bundled rubrics."""
+    from rubrics import available, load_rubric
+
+    items = []
+    for name in available():
+        r = load_rubric(name)
+        dims = {d: v.weight for d, v in r.dimensions.items()}
+        items.append({"name": name, "version": r.version, "kind": r.kind, "dimensions": dims,
+                      "viewports": {k: [v.width, v.height] for k, v in r.viewports.items()},
+                      "description": r.description})
+    if json_out:
+        typer.echo(json.dumps(items, indent=2))
+        return
+    for it in items:
+        dims = ", ".join(f"{d}×{w:g}" for d, w in it["dimensions"].items())
+        typer.echo(f"{it['name']} {it['version']} ({it['kind']}): {it['description']}")
+        typer.echo(f"    dimensions: {dims}")
+        typer.echo(f"    viewports: {it['viewports']}")
+

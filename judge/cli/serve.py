@@ -1,0 +1,58 @@
+"""`fjudge serve`: the scoring service (FastAPI + uvicorn)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `serve` command."""
+
+    @app.command()
+    def serve(
+        host: Annotated[
+            str, typer.Option(help="Address to bind (non-loopback needs API keys).")
+        ] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port (0 = any free port).")] = 8000,
+        db: Annotated[Path | None, typer.Option(help="SQLite job database (WAL).")] = None,
+        workers: Annotated[int, typer.Option(min=1, max=64, help="Jobs judged at once.")] = 2,
+        queue_max: Annotated[int, typer.Option(min=1, help="Queued jobs before 429.")] = 1000,
+        job_timeout: Annotated[float, typer.Option(help="Seconds per job.")] = 300.0,
+        max_body_mb: Annotated[float, typer.Option(help="Request body cap (MB).")] = 50.0,
+        rubric: Annotated[str, typer.Option(help="Default bundled rubric.")] = "frontend",
+        policy: Annotated[
+            Path | None, typer.Option(help="Default reward policy (TOML/YAML).")
+        ] = None,
+    ) -> None:
+        """Run the scoring service. API keys come from FJUDGE_API_KEYS (comma-separated)."""
+        import uvicorn
+
+        from judge.service.app import create_app
+        from judge.service.settings import Settings
+
+        values: dict[str, object] = {
+            "host": host,
+            "port": port,
+            "workers": workers,
+            "queue_max": queue_max,
+            "job_timeout": job_timeout,
+            "max_body": int(max_body_mb * 1024 * 1024),
+            "rubric": rubric,
+            "policy": policy,
+        }
+        if db is not None:
+            values["db"] = db
+        try:
+            settings = Settings.model_validate(values)
+            settings.check_exposure()
+            if policy is not None:
+                from judge.reward import load_policy
+
+                load_policy(policy)
+        except (ValueError, OSError) as exc:
+            typer.echo(f"fjudge serve: {exc}", err=True)
+            raise typer.Exit(2) from None
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
