@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: setup
-	$(BIN)/fjudge score examples/* --out demo-out
+	$(BIN)/fjudge score examples/sites/* --out demo-out
 
 test: setup
 	$(BIN)/python -m pytest -q tests

@@ -152,9 +152,12 @@ def plan(controls: list[Control], budget: int) -> Plan:
         if btn is not None:
             used_groups.add(t.group)
             flows.append(("flow", btn))
+    in_flow = {c.selector for _, c in flows}
     by_kind: dict[str, list[Control]] = {}
     for c in ok:
-        if c.kind != "hover":
+        # A flow's submit button was already pressed with its form filled in; pressed alone it
+        # may rightly do nothing (empty input), which is not a dead control.
+        if c.kind != "hover" and c.selector not in in_flow:
             by_kind.setdefault(c.kind, []).append(c)
     queues = [by_kind.get(k, []) for k in ("button", "text", "link", "select", "check")]
     rest: list[tuple[str, Control]] = []

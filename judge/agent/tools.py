@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Page
 
 ACTION_MS = 3000
+STABLE_TRIES = 8
 _FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
 _STATE_JS = """() => [location.pathname + location.search + location.hash,
   document.body ? document.body.innerText.length : 0,
@@ -192,10 +193,23 @@ class PageTools:
             )
             what = "element screenshot"
         else:
-            png = await self.page.screenshot(animations="disabled", caret="hide", timeout=ACTION_MS)
+            png = await self._stable_screenshot()
             what = "viewport screenshot"
         img = self.store.screenshot(png)
         return ToolOutcome(f"{what} {shot_id} attached below", image=img, image_id=shot_id)
+
+    async def _stable_screenshot(self) -> bytes:
+        # Wait until two consecutive frames match (bounded), as Playwright's toHaveScreenshot
+        # does: native UI such as validation bubbles fades in, and identical judgments must
+        # send identical images or the response cache misses.
+        shot = await self.page.screenshot(animations="disabled", caret="hide", timeout=ACTION_MS)
+        for _ in range(STABLE_TRIES):
+            await self._settle()
+            again = await self.page.screenshot(animations="disabled", caret="hide", timeout=ACTION_MS)
+            if again == shot:
+                break
+            shot = again
+        return shot
 
     async def _click(self, a: PointArgs) -> ToolOutcome:
         before = await self._state()

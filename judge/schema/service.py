@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -23,7 +23,9 @@ class JobOptions(Model):
     task_type: str | None = Field(None, description="Reward task type (default: task.type).")
     rubric: str | None = Field(None, pattern=RUBRIC_NAME, description="Bundled rubric name.")
     policy: RewardPolicy | None = Field(None, description="Reward policy (else server default).")
-    signals: dict[str, float] = Field(default_factory=dict, description="External signals 0..1.")
+    signals: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=dict, description="External signals, each 0..1."
+    )
     step: int = Field(0, ge=0, description="Training step, for the policy's weight schedule.")
     group: str | None = Field(None, max_length=200, description="Prompt group (GRPO).")
 

@@ -1,0 +1,5 @@
+"""`python -m judge` is `fjudge`."""
+
+from judge.cli import main
+
+main()

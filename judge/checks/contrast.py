@@ -1,0 +1,139 @@
+"""Text contrast against the rendered background (WCAG 2.x AA: 4.5:1, 3:1 for large text).
+
+The text colour comes from CSS (composited by opacity); the background is sampled from the
+screenshot behind the text box, so images, gradients and overlays count as they are seen.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+from PIL import Image
+
+from judge.checks.base import CheckContext, check, result
+from judge.checks.geometry import evidence, is_screen_reader_only
+from judge.schema import CheckResult, ElementInfo, ViewportCapture
+
+DIM = "accessibility"
+_RGB = re.compile(r"rgba?\(([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:[,\s/]+([\d.]+%?))?\)")
+MAX_TEXTS = 300
+
+
+def parse_colour(css: str | None) -> tuple[np.ndarray, float] | None:
+    """'rgb(a)(…)' → (rgb array 0..255, alpha)."""
+    m = _RGB.match(css or "")
+    if not m:
+        return None
+    a = m.group(4)
+    alpha = 1.0 if a is None else (float(a[:-1]) / 100 if a.endswith("%") else float(a))
+    return np.array([float(m.group(i)) for i in (1, 2, 3)]), alpha
+
+
+def luminance(rgb: np.ndarray) -> float:
+    """WCAG relative luminance of an sRGB colour (0..255)."""
+    c = np.asarray(rgb, dtype=float) / 255.0
+    lin = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return float(0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2])
+
+
+def ratio(a: np.ndarray, b: np.ndarray) -> float:
+    """WCAG contrast ratio of two colours."""
+    la, lb = luminance(a), luminance(b)
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def is_large(e: ElementInfo) -> bool:
+    """WCAG large text: ≥ 24 px, or ≥ 18.66 px bold."""
+    size = e.font_size or 16
+    try:
+        bold = int(e.font_weight or "400") >= 700
+    except ValueError:
+        bold = e.font_weight == "bold"
+    return size >= 24 or (bold and size >= 18.66)
+
+
+def packed(img: np.ndarray) -> np.ndarray:
+    """Colours quantised to 5 bits per channel, packed into one int per pixel."""
+    q = img.astype(np.int32) >> 3
+    return (q[..., 0] << 10) | (q[..., 1] << 5) | q[..., 2]
+
+
+def rendered_background(
+    px: np.ndarray, keys: np.ndarray, fg: np.ndarray
+) -> np.ndarray | None:
+    """Most common colour in the box, ignoring pixels close to the text colour."""
+    flat = px.reshape(-1, 3).astype(np.int16)
+    k = keys.reshape(-1)
+    far = np.abs(flat - fg.astype(np.int16)).max(axis=1) > 40
+    if far.sum() >= 0.2 * len(flat):
+        flat, k = flat[far], k[far]
+    if not len(k):
+        return None
+    top = int(np.argmax(np.bincount(k, minlength=32768)))
+    return flat[k == top].mean(axis=0)
+
+
+def measure(cap: ViewportCapture, img: np.ndarray) -> list[tuple[ElementInfo, float, float]]:
+    """(element, measured ratio, required ratio) for each visible text above the fold."""
+    out = []
+    h, w = img.shape[:2]
+    keys = packed(img)
+    for e in cap.elements:
+        if len(out) >= MAX_TEXTS:
+            break
+        if not e.visible or not e.text.strip() or is_screen_reader_only(e) or e.opacity < 0.05:
+            continue
+        if e.tag in ("input", "textarea", "select", "option"):
+            continue
+        b = e.bbox
+        x0, y0 = max(0, int(b.x)), max(0, int(b.y))
+        x1, y1 = min(w, int(b.x + b.width)), min(h, int(b.y + b.height))
+        if x1 - x0 < 3 or y1 - y0 < 3 or not e.topmost_at_center:
+            continue
+        fg = parse_colour(e.color)
+        if fg is None:
+            continue
+        # Large boxes: every other pixel is plenty to find the dominant colour.
+        step = 2 if (x1 - x0) * (y1 - y0) > 40000 else 1
+        box = (slice(y0, y1, step), slice(x0, x1, step))
+        bg = rendered_background(img[box], keys[box], fg[0])
+        if bg is None:
+            continue
+        alpha = fg[1] * (e.opacity if e.opacity is not None else 1.0)
+        colour = fg[0] * alpha + bg * (1 - alpha)
+        out.append((e, ratio(colour, bg), 3.0 if is_large(e) else 4.5))
+    return out
+
+
+@check("a11y.contrast", DIM, order=40)
+async def contrast(ctx: CheckContext) -> list[CheckResult]:
+    """Per viewport: share of visible text (by characters) below WCAG AA contrast."""
+    out = []
+    weight = 1.0 / max(1, len(ctx.captures))
+    for cap in ctx.captures.values():
+        img = np.asarray(Image.open(io.BytesIO(cap.screenshot)).convert("RGB"))
+        measured = measure(cap, img)
+        if not measured:
+            out.append(result("a11y.contrast", DIM, None, f"{cap.name}: no text to measure",
+                              viewport=cap.name, weight=weight))
+            continue
+        total = sum(len(e.text) for e, _, _ in measured)
+        bad = sorted([m for m in measured if m[1] < m[2]], key=lambda m: m[1] / m[2])
+        share = sum(len(e.text) for e, _, _ in bad) / max(1, total)
+        score = max(0.0, 1.0 - 2.0 * share - 0.05 * min(len(bad), 6))
+        if bad:
+            e0, r0, need0 = bad[0]
+            msg = (f"{cap.name}: {len(bad)} text element(s) below WCAG AA contrast, worst "
+                   f"{e0.selector} at {r0:.2f}:1 (needs {need0:g}:1)")
+        else:
+            msg = f"{cap.name}: all {len(measured)} measured text element(s) meet WCAG AA"
+        out.append(result(
+            "a11y.contrast", DIM, score, msg, viewport=cap.name, weight=weight,
+            severity="info" if not bad else ("major" if score < 0.7 else "minor"),
+            evidence=[evidence(cap, e, f"contrast {r:.2f}:1 < {need:g}:1") for e, r, need in bad[:6]],
+            data={"measured": len(measured), "failing": len(bad), "failing_share": round(share, 3)},
+        ))
+    return out

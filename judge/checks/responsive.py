@@ -1,0 +1,161 @@
+"""Responsiveness per viewport: distorted images, tiny tap targets and text on phones,
+fixed-width containers wider than the viewport, collapsed layouts.
+
+(Overflow, overlap, clipped and off-screen content are in layout.py; these results carry
+`viewport=` so "fine on desktop, broken on mobile" shows in the per-viewport dimensions.)
+"""
+
+from __future__ import annotations
+
+from judge.checks.base import CheckContext, check, result
+from judge.checks.geometry import ancestors, evidence, is_screen_reader_only
+from judge.schema import CheckResult, ElementInfo, ViewportCapture
+
+DIM = "responsive"
+MOBILE_MAX_WIDTH = 600  # viewports at most this wide get the phone-only checks
+TAP_MIN = 24  # WCAG 2.2 SC 2.5.8 target size (minimum), CSS px
+TEXT_MIN = 12
+
+
+def _sev(score: float) -> str:
+    return "info" if score >= 1 else ("minor" if score >= 0.7 else "major")
+
+
+def _res(check_id: str, cap: ViewportCapture, score: float, msg: str, bad: list, why: str,
+         **data: object) -> CheckResult:
+    return result(check_id, DIM, score, f"{cap.name}: {msg}", viewport=cap.name,
+                  severity=_sev(score),
+                  evidence=[evidence(cap, e, why) for e in bad[:6]], data=dict(data))
+
+
+def _outside_image(e: ElementInfo, cap: ViewportCapture) -> bool:
+    src = e.attrs.get("src", "")
+    return src.startswith(("http:", "https:", "//")) and "localhost" not in src
+
+
+@check("responsive.image_aspect", DIM, order=40)
+async def image_aspect(ctx: CheckContext) -> list[CheckResult]:
+    """Images drawn with a different aspect ratio than their pixels (stretched/squashed)."""
+    out = []
+    for cap in ctx.captures.values():
+        imgs = [e for e in cap.elements if e.tag == "img" and e.visible and e.natural_width
+                and e.natural_height and e.natural_width > 2 and e.natural_height > 2
+                and e.bbox.width >= 8 and e.bbox.height >= 8 and not _outside_image(e, cap)]
+        bad = []
+        for e in imgs:
+            if (e.object_fit or "fill") in ("cover", "contain", "scale-down", "none"):
+                continue
+            natural = e.natural_width / e.natural_height  # type: ignore[operator]
+            shown = e.bbox.width / e.bbox.height
+            if abs(shown / natural - 1) > 0.08:
+                bad.append((e, shown / natural))
+        if not imgs:
+            continue
+        score = max(0.0, 1.0 - 0.3 * len(bad))
+        msg = (f"{len(bad)} distorted image(s), e.g. {bad[0][0].selector} stretched "
+               f"{bad[0][1]:.2f}x" if bad else f"{len(imgs)} image(s) keep their aspect ratio")
+        out.append(_res("responsive.image_aspect", cap, score, msg, [e for e, _ in bad],
+                        "aspect ratio distorted"))
+    return out
+
+
+def _mobile(ctx: CheckContext) -> list[ViewportCapture]:
+    return [c for c in ctx.captures.values() if c.width <= MOBILE_MAX_WIDTH]
+
+
+def _inline_link(e: ElementInfo, els: list[ElementInfo]) -> bool:
+    """Links inside a sentence are exempt from the target-size rule (WCAG 2.5.8 'inline')."""
+    return e.tag == "a" and e.parent is not None and bool(els[e.parent].text)
+
+
+@check("responsive.tap_targets", DIM, order=41)
+async def tap_targets(ctx: CheckContext) -> list[CheckResult]:
+    """Phone viewports: controls smaller than 24×24 CSS px."""
+    out = []
+    for cap in _mobile(ctx):
+        els = cap.elements
+        labelled = {e.attrs.get("for") for e in els if e.tag == "label"}
+        ctrls = []
+        for e in els:
+            if not (e.clickable and e.visible) or is_screen_reader_only(e) or e.tag == "label":
+                continue
+            if e.attrs.get("type") in ("checkbox", "radio") and (
+                e.attrs.get("id") in labelled
+                or (e.parent is not None and els[e.parent].tag == "label")
+            ):
+                continue  # the label is the target
+            if _inline_link(e, els):
+                continue
+            ctrls.append(e)
+        if not ctrls:
+            continue
+        bad = [e for e in ctrls if e.bbox.width < TAP_MIN or e.bbox.height < TAP_MIN]
+        share = len(bad) / len(ctrls)
+        score = max(0.0, 1.0 - 1.5 * share - 0.05 * min(len(bad), 4))
+        msg = (f"{len(bad)} of {len(ctrls)} tap target(s) under {TAP_MIN}x{TAP_MIN}px, e.g. "
+               f"{bad[0].selector} ({bad[0].bbox.width:.0f}x{bad[0].bbox.height:.0f})"
+               if bad else f"all {len(ctrls)} tap targets at least {TAP_MIN}px")
+        out.append(_res("responsive.tap_targets", cap, score, msg, bad, "tap target too small",
+                        small=len(bad), total=len(ctrls)))
+    return out
+
+
+@check("responsive.text_size", DIM, order=42)
+async def text_size(ctx: CheckContext) -> list[CheckResult]:
+    """Phone viewports: visible text under 12 CSS px."""
+    out = []
+    for cap in _mobile(ctx):
+        texts = [e for e in cap.elements if e.visible and e.text.strip() and e.font_size
+                 and not is_screen_reader_only(e)]
+        if not texts:
+            continue
+        bad = [e for e in texts if (e.font_size or 16) < TEXT_MIN]
+        total = sum(len(e.text) for e in texts)
+        share = sum(len(e.text) for e in bad) / max(1, total)
+        score = max(0.0, 1.0 - 2.0 * share - 0.03 * min(len(bad), 5))
+        msg = (f"{len(bad)} text element(s) under {TEXT_MIN}px ({share:.0%} of the text), e.g. "
+               f"{bad[0].selector} at {bad[0].font_size:g}px"
+               if bad else f"all text at least {TEXT_MIN}px")
+        out.append(_res("responsive.text_size", cap, score, msg, bad, "text too small",
+                        share=round(share, 3)))
+    return out
+
+
+@check("responsive.fixed_width", DIM, order=43)
+async def fixed_width(ctx: CheckContext) -> list[CheckResult]:
+    """Containers wider than the viewport (even when the overflow is hidden)."""
+    out = []
+    for cap in ctx.captures.values():
+        els = cap.elements
+        scrollers = {i for i, e in enumerate(els) if e.overflow_x in ("auto", "scroll")
+                     and e.bbox.width <= cap.width + 1}
+        wide = {i for i, e in enumerate(els) if e.visible and e.bbox.width > cap.width + 2
+                and e.tag not in ("html", "body") and not (ancestors(els, i) & scrollers)}
+        outer = [els[i] for i in sorted(wide) if not (ancestors(els, i) & wide)]
+        score = max(0.0, 1.0 - 0.4 * len(outer))
+        msg = (f"{len(outer)} container(s) wider than the {cap.width}px viewport, e.g. "
+               f"{outer[0].selector} ({outer[0].bbox.width:.0f}px)"
+               if outer else "no container wider than the viewport")
+        out.append(_res("responsive.fixed_width", cap, score, msg, outer,
+                        "wider than the viewport"))
+    return out
+
+
+@check("responsive.collapsed", DIM, order=44)
+async def collapsed(ctx: CheckContext) -> list[CheckResult]:
+    """Layout collapsed into slivers: text squeezed into columns a few px wide."""
+    out = []
+    for cap in ctx.captures.values():
+        texts = [e for e in cap.elements if e.visible and len(e.text) >= 20
+                 and not is_screen_reader_only(e)]
+        if not texts:
+            continue
+        narrow = [e for e in texts if e.bbox.width < min(60.0, 0.1 * cap.width)
+                  and e.bbox.height > 3 * (e.font_size or 16)]
+        share = len(narrow) / len(texts)
+        score = 1.0 if not narrow else max(0.0, 1.0 - 2.0 * share - 0.1)
+        msg = (f"{len(narrow)} of {len(texts)} text block(s) squeezed under 60px wide, e.g. "
+               f"{narrow[0].selector} ({narrow[0].bbox.width:.0f}px)"
+               if narrow else "no collapsed text columns")
+        out.append(_res("responsive.collapsed", cap, score, msg, narrow, "collapsed column"))
+    return out
