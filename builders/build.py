@@ -18,7 +18,14 @@ from pathlib import Path
 from builders import detect
 from builders.cache import NodeModulesCache
 from builders.install import install
-from builders.sandbox import SANDBOX_ROOT, Limits, bwrap_path, prepare_build_dir, run_command
+from builders.sandbox import (
+    SANDBOX_ROOT,
+    Limits,
+    RunResult,
+    bwrap_path,
+    prepare_build_dir,
+    run_command,
+)
 from builders.semver_checks import (
     EngineMismatch,
     ManifestError,
@@ -46,6 +53,7 @@ _VERDICT = {
     "sandbox_violation": "rejected",
     "infra_error": "infra_error",
 }
+MIN_FREE_BYTES = 256 << 20
 _ERROR_LINE = re.compile(r"error|failed|cannot|not found|ECONNREFUSED|ENOTFOUND|EAI_AGAIN", re.I)
 
 
@@ -75,9 +83,14 @@ def _copy_project(src: Path, dst: Path) -> None:
                     raise _Violation(f"symlink {rel} points outside the submission")
     if dst.exists():
         shutil.rmtree(dst)
-    shutil.copytree(
-        src, dst, symlinks=True, ignore=shutil.ignore_patterns("node_modules", ".git")
-    )
+    shutil.copytree(src, dst, symlinks=True, ignore=shutil.ignore_patterns("node_modules", ".git"))
+
+
+def _disk_nearly_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path).free < MIN_FREE_BYTES
+    except OSError:
+        return False
 
 
 def _reason_from_log(log: str, fallback: str) -> str:
@@ -102,9 +115,39 @@ def _vet_output(site: Path) -> None:
             total += os.lstat(os.path.join(dirpath, fn)).st_size
             if count > MAX_OUTPUT_FILES or total > MAX_OUTPUT_BYTES:
                 raise ValueError(
-                    f"build output exceeds {MAX_OUTPUT_FILES} files or "
-                    f"{MAX_OUTPUT_BYTES >> 20} MB"
+                    f"build output exceeds {MAX_OUTPUT_FILES} files or {MAX_OUTPUT_BYTES >> 20} MB"
                 )
+
+
+async def _run_build(
+    p: detect.Plan,
+    build_dir: Path,
+    node_modules: Path,
+    cache: NodeModulesCache,
+    key: str,
+    limits: Limits,
+    sandbox: bool,
+) -> RunResult | None:
+    """Run the project's build command (None if the cached tree could not be linked)."""
+    async with cache.lock(key, shared=True):  # the entry may not be evicted mid-build
+        if sandbox:
+            await asyncio.to_thread(prepare_build_dir, build_dir)
+            return await run_command(
+                p.command,
+                build_dir=build_dir,
+                node_modules=node_modules,
+                limits=limits,
+                sandbox=True,
+            )
+        # No bind mounts without a sandbox: a hardlinked copy (cp -al) of the cached tree.
+        proc = await asyncio.create_subprocess_exec(
+            "cp", "-al", str(node_modules), str(build_dir / "node_modules")
+        )
+        if await proc.wait() != 0:
+            return None
+    return await run_command(
+        p.command, build_dir=build_dir, node_modules=None, limits=limits, sandbox=False
+    )
 
 
 async def build_submission(
@@ -180,7 +223,10 @@ async def build_submission(
         cache = NodeModulesCache(cache_dir)
     except OSError as exc:
         return done("infra_error", reason=f"cache dir unusable: {exc}")
-    inst = await install(build_dir, manifest, cache, node=node, npm=npm)
+    try:
+        inst = await install(build_dir, manifest, cache, node=node, npm=npm)
+    except OSError as exc:
+        return done("infra_error", reason=f"install could not run: {exc}")
     info["cache_hit"] = inst.cache_hit
     if inst.status != "ok" or inst.node_modules is None:
         fw, ver = await resolve_framework(build_dir, manifest, None, use_registry=False)
@@ -191,24 +237,13 @@ async def build_submission(
     fw, ver = await resolve_framework(build_dir, manifest, inst.node_modules)
     info.update(framework=fw, framework_version=ver)
 
-    limits = Limits(timeout=timeout)
-    async with cache.lock(inst.key, shared=True):  # the entry may not be evicted mid-build
-        if sandbox:
-            await asyncio.to_thread(prepare_build_dir, build_dir)
-            res = await run_command(
-                p.command, build_dir=build_dir, node_modules=inst.node_modules,
-                limits=limits, sandbox=True,
-            )  # fmt: skip
-        else:
-            # No bind mounts without a sandbox: a hardlinked copy (cp -al) of the cached tree.
-            proc = await asyncio.create_subprocess_exec(
-                "cp", "-al", str(inst.node_modules), str(build_dir / "node_modules")
-            )
-            if await proc.wait() != 0:
-                return done("infra_error", reason="could not link cached node_modules")
-            res = await run_command(
-                p.command, build_dir=build_dir, node_modules=None, limits=limits, sandbox=False
-            )
+    limits = Limits(timeout=timeout, cpu_seconds=max(600, int(timeout * 2)))
+    try:
+        res = await _run_build(p, build_dir, inst.node_modules, cache, inst.key, limits, sandbox)
+    except OSError as exc:
+        return done("infra_error", reason=f"could not run the build: {exc}")
+    if res is None:
+        return done("infra_error", reason="could not link cached node_modules")
     log = res.output_tail
     if res.timed_out:
         return done(
@@ -220,6 +255,12 @@ async def build_submission(
             reason=f"build printed more than {limits.output_bytes >> 20} MB of output",
             log_tail=log,
         )
+    if res.sandbox_started is False:
+        # bwrap itself failed (no user namespaces, bad mount): the machine's fault, not the code's.
+        return done("infra_error", reason=f"sandbox could not start: {log.strip()[:300]}")
+    if res.returncode != 0 and _disk_nearly_full(build_dir):
+        # Judged from the disk itself: the build's own output could claim ENOSPC to dodge a score.
+        return done("infra_error", reason=_reason_from_log(log, "disk full during build"))
     if res.returncode != 0:
         reason = _reason_from_log(log, f"`{p.command_text}` exited with {res.returncode}")
         return done("build_failed", reason=reason, log_tail=log)

@@ -143,9 +143,9 @@ def parse_blocks(text: str) -> list[Block]:
         i += 1
         while i < len(lines):
             c = _FENCE.match(lines[i])
-            if c and c.group("fence")[0] == fence[0] and len(c.group("fence")) >= len(fence):
-                if not c.group("info").strip():
-                    break
+            closes = c and c.group("fence")[0] == fence[0] and len(c.group("fence")) >= len(fence)
+            if closes and not c.group("info").strip():
+                break
             body.append(lines[i])
             i += 1
         i += 1
@@ -230,5 +230,7 @@ def write_files(files: dict[str, str], dest: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
         except (IsADirectoryError, FileExistsError, NotADirectoryError) as exc:
-            raise ExtractError(f"file path {rel!r} clashes with a directory of the same name") from exc
+            raise ExtractError(
+                f"file path {rel!r} clashes with a directory of the same name"
+            ) from exc
     return dest

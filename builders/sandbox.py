@@ -55,6 +55,9 @@ class RunResult:
     output_tail: str = ""
     seconds: float = 0.0
     argv: list[str] = field(default_factory=list)
+    # bwrap reported launching the command (None when unsandboxed). Read from bwrap's own status
+    # pipe, never from the build's output, which the submission controls.
+    sandbox_started: bool | None = None
 
 
 def bwrap_path() -> str | None:
@@ -237,20 +240,35 @@ async def run_command(
             env = raw_env
         full = prlimit_argv(limits) + argv
         cwd, proc_env = str(build_dir), env
+    status_r, status_w = os.pipe() if sandbox else (-1, -1)
+    if sandbox:
+        i = full.index("--unshare-net")
+        full[i:i] = ["--json-status-fd", str(status_w)]
     res = RunResult(returncode=None, argv=full)
     tail: collections.deque[bytes] = collections.deque()
     start = time.monotonic()
-    proc = await asyncio.create_subprocess_exec(
-        *full,
-        cwd=cwd,
-        env=proc_env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-        start_new_session=True,  # own process group: the timeout kills the whole tree
-    )
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *full,
+            cwd=cwd,
+            env=proc_env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,  # own process group: the timeout kills the whole tree
+            pass_fds=(status_w,) if sandbox else (),
+        )
+    except BaseException:
+        if sandbox:
+            os.close(status_r)
+        raise
+    finally:
+        if sandbox:
+            os.close(status_w)
     assert proc.stdout is not None
-    pump = asyncio.create_task(_pump(proc.stdout, tail, res, limits.output_bytes, limits.tail_bytes))
+    pump = asyncio.create_task(
+        _pump(proc.stdout, tail, res, limits.output_bytes, limits.tail_bytes)
+    )
     try:
         done, _ = await asyncio.wait({pump}, timeout=limits.timeout)
         if not done:
@@ -272,6 +290,10 @@ async def run_command(
         # The pipe can outlive the main process only through stray children: kill the group.
         _killpg(proc.pid)
     res.seconds = time.monotonic() - start
+    if sandbox:
+        with os.fdopen(status_r, "rb") as f:
+            # bwrap has exited, so the pipe is at EOF: this read cannot block.
+            res.sandbox_started = b"child-pid" in f.read(1 << 16)
     data = b"".join(tail)[-limits.tail_bytes :]
     res.output_tail = data.decode("utf-8", "replace")
     return res

@@ -134,9 +134,13 @@ def _record(s: PageSession) -> None:
 
     async def on_response(resp) -> None:
         path = resp.url[len(origin) :] if resp.url.startswith(origin) else None
-        if path is not None and resp.status >= 400 and path.split("?")[0] not in _IGNORED_OWN:
-            if len(ev.failed_own_requests) < 50:
-                ev.failed_own_requests.append(f"{resp.status} {path[:200]}")
+        own_failure = path is not None and resp.status >= 400
+        if (
+            own_failure
+            and path.split("?")[0] not in _IGNORED_OWN
+            and len(ev.failed_own_requests) < 50
+        ):
+            ev.failed_own_requests.append(f"{resp.status} {path[:200]}")
 
     def on_console(msg) -> None:
         if msg.type == "error" and len(ev.console_errors) < 50:

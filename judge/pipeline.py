@@ -82,7 +82,6 @@ class Judge:
 
     async def __aenter__(self) -> Judge:
         import judge.checks.all  # noqa: F401  (registers the checks)
-
         from judge.browser import RELAY_PORT, netns_available
 
         # With a network namespace the browser reaches the preview only through the relay's
@@ -175,14 +174,18 @@ class Judge:
         timings["build"] = round(time.monotonic() - t, 3)
         if status != "ok" or site_dir is None:
             score = None if status == "infra_error" else 0.0
-            return Judgment(self._base(path, status, score, reason, it=it, build=build,
-                                       timings=timings))
+            return Judgment(
+                self._base(path, status, score, reason, it=it, build=build, timings=timings)
+            )
         for attempt in (1, 2):
             try:
                 return await self._judge_page(it, site_dir, task, build, timings)
             except RenderFailed as exc:
-                return Judgment(self._base(path, "render_failed", 0.0, str(exc), it=it,
-                                           build=build, timings=timings))
+                return Judgment(
+                    self._base(
+                        path, "render_failed", 0.0, str(exc), it=it, build=build, timings=timings
+                    )
+                )
             except Exception:
                 # A browser that died under us is the environment's fault: restart, retry once.
                 if attempt == 2 or (self.browser and self.browser.browser.is_connected()):
@@ -198,7 +201,7 @@ class Judge:
 
             outcome = await build_submission(
                 root,
-                work / "build",
+                work,
                 unsafe_no_sandbox=self.options.unsafe_no_sandbox,
                 timeout=self.options.build_timeout,
                 cache_dir=self.options.cache_dir,
@@ -250,14 +253,23 @@ class Judge:
                 ) from None
             except Exception as exc:
                 if session.events.crashed or "crash" in str(exc).lower():
-                    raise RenderFailed("the renderer crashed (memory bomb or fatal script?)") from exc
+                    raise RenderFailed(
+                        "the renderer crashed (memory bomb or fatal script?)"
+                    ) from exc
                 if not handle.browser.is_connected():
                     raise
                 raise RenderFailed(f"the page could not be rendered: {exc}") from exc
             if session.events.crashed:
                 raise RenderFailed("the renderer crashed (memory bomb or fatal script?)")
-            ctx = CheckContext(rubric=rubric, captures=captures, events=session.events,
-                               page=session.page, url=site.url, task=task, deadline=deadline)
+            ctx = CheckContext(
+                rubric=rubric,
+                captures=captures,
+                events=session.events,
+                page=session.page,
+                url=site.url,
+                task=task,
+                deadline=deadline,
+            )
             t = time.monotonic()
             results = await run_checks(ctx, "page")
             timings["checks"] = round(time.monotonic() - t, 3)
@@ -276,8 +288,9 @@ class Judge:
             if session is not None:
                 await session.close()
             self.preview.unregister(site)
-        verdict = self._scored(it, results, ctx, captures, build, timings,
-                               isolation=handle.isolation)
+        verdict = self._scored(
+            it, results, ctx, captures, build, timings, isolation=handle.isolation
+        )
         from judge.agent.service import finish_verdict  # issue 5: mode, agent score, provenance
 
         verdict = finish_verdict(self.agent, verdict, agent_report, results, rubric)

@@ -107,8 +107,12 @@ async def run_item(
 ) -> ProbeResult:
     """Run one checklist item from a clean load, within `seconds`."""
     if not item.probe:
-        return ProbeResult(id=item.id, text=item.text, status="unscored",
-                           message="no executable probe: left for the agent judge")
+        return ProbeResult(
+            id=item.id,
+            text=item.text,
+            status="unscored",
+            message="no executable probe: left for the agent judge",
+        )
     end = time.monotonic() + seconds
     steps: list[ProbeStep] = []
     try:
@@ -116,22 +120,42 @@ async def run_item(
             await live.page.set_viewport_size(viewport)
         await live.reload(min(5.0, seconds))
     except Exception as exc:
-        return ProbeResult(id=item.id, text=item.text, status="error",
-                           message=f"could not load the page: {_first_line(exc)}")
+        return ProbeResult(
+            id=item.id,
+            text=item.text,
+            status="error",
+            message=f"could not load the page: {_first_line(exc)}",
+        )
     for i, step in enumerate(item.probe):
         left_ms = (end - time.monotonic()) * 1000
         if left_ms <= 50:
             steps.append(ProbeStep(action=step.action, ok=False, message="out of time"))
-            return ProbeResult(id=item.id, text=item.text, status="failed", failed_step=i,
-                               message=f"step {i} ({step.action}): out of time", steps=steps)
+            return ProbeResult(
+                id=item.id,
+                text=item.text,
+                status="failed",
+                failed_step=i,
+                message=f"step {i} ({step.action}): out of time",
+                steps=steps,
+            )
         try:
             note = await run_step(live, step, left_ms)
         except StepFailed as exc:
             steps.append(ProbeStep(action=step.action, ok=False, message=str(exc)))
             where = f" {step.selector}" if step.selector else ""
-            return ProbeResult(id=item.id, text=item.text, status="failed", failed_step=i,
-                               message=f"step {i} ({step.action}{where}) failed: {exc}",
-                               steps=steps)
+            return ProbeResult(
+                id=item.id,
+                text=item.text,
+                status="failed",
+                failed_step=i,
+                message=f"step {i} ({step.action}{where}) failed: {exc}",
+                steps=steps,
+            )
         steps.append(ProbeStep(action=step.action, ok=True, message=note))
-    return ProbeResult(id=item.id, text=item.text, status="passed",
-                       message=f"all {len(steps)} step(s) passed", steps=steps)
+    return ProbeResult(
+        id=item.id,
+        text=item.text,
+        status="passed",
+        message=f"all {len(steps)} step(s) passed",
+        steps=steps,
+    )

@@ -25,7 +25,8 @@ def dimension_scores(
             continue
         if viewport is not None and r.viewport != viewport:
             continue
-        buckets[r.dimension].append((r.score, rubric.check_weight(r.id, r.weight)))
+        w = rubric.check_weight(r.id, r.weight) * (1 + rubric.defect_emphasis[0] * (1 - r.score))
+        buckets[r.dimension].append((r.score, w))
     out = {}
     for dim in rubric.dimensions:
         value = _weighted(buckets.get(dim, []))
@@ -36,12 +37,15 @@ def dimension_scores(
 
 def overall(dimensions: dict[str, float], rubric: Rubric) -> float:
     """Rubric-weighted mean of the dimensions that could be scored."""
-    pairs = [(s, rubric.dimensions[d].weight) for d, s in dimensions.items()]
+    k = rubric.defect_emphasis[1]
+    pairs = [(s, rubric.dimensions[d].weight * (1 + k * (1 - s))) for d, s in dimensions.items()]
     value = _weighted(pairs)
     return 0.0 if value is None else value
 
 
-def apply_gates(score: float, results: list[CheckResult], rubric: Rubric) -> tuple[float, list[str]]:
+def apply_gates(
+    score: float, results: list[CheckResult], rubric: Rubric
+) -> tuple[float, list[str]]:
     """Cap the score for every gate a result raised (data['gate'] names a Gates field)."""
     applied = []
     for r in results:

@@ -36,9 +36,7 @@ class Gates(_M):
     """Caps applied after aggregation: a gate names the condition and the maximum score."""
 
     manipulation_cap: float = Field(0.2, ge=0, le=1, description="Page addresses the judge.")
-    runtime_crash_cap: float = Field(
-        0.6, ge=0, le=1, description="Uncaught exception during load."
-    )
+    runtime_crash_cap: float = Field(0.6, ge=0, le=1, description="Uncaught exception during load.")
     mostly_blank_cap: float = Field(0.3, ge=0, le=1, description="Blank at some viewports.")
 
 
@@ -63,6 +61,11 @@ class Rubric(_M):
     disabled_checks: list[str] = Field(default_factory=list, description="Globs of check ids.")
     visual_features: dict[str, float] = Field(
         default_factory=dict, description="Weights of visual features in the visual dimension."
+    )
+    defect_emphasis: tuple[float, float] = Field(
+        (0.0, 0.0),
+        description="(checks, dimensions): a result with score s weighs w*(1 + k*(1 - s)) in "
+        "its mean, so one clear defect is not averaged away by many passing results.",
     )
     budgets: Budgets = Field(default_factory=Budgets)
     gates: Gates = Field(default_factory=Gates)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from judge.adapters.runtime import get_runtime
+from judge.adapters.runtime import RewardRuntime, get_runtime
 
 __all__ = ["completion_text", "fjudge_reward", "make_reward_func"]
 
@@ -42,14 +42,16 @@ def completion_text(completion: Any) -> str:
 
 
 def make_reward_func(
-    policy: str | Path | None = None, rubric: str | None = None
+    policy: str | Path | None = None,
+    rubric: str | None = None,
+    runtime: RewardRuntime | None = None,
 ) -> Callable[..., list[float | None]]:
-    """A TRL reward function bound to a policy (named for TRL's logs)."""
+    """A TRL reward function bound to a policy (or a runtime); named for TRL's logs."""
 
     def fjudge_reward(
         prompts: Sequence[Any], completions: Sequence[Any], **kwargs: Any
     ) -> list[float | None]:
-        rt = get_runtime(policy, rubric)
+        rt = runtime or get_runtime(policy, rubric)
         n = len(completions)
         names = {
             rt.policy.components.verifiable.tests_signal,

@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from judge.adapters.runtime import RewardUnavailable, get_runtime
+from judge.adapters.runtime import RewardRuntime, RewardUnavailable, get_runtime
 from judge.schema import Reward
 
 __all__ = ["compute_score", "compute_score_batch"]
@@ -67,10 +67,11 @@ def compute_score_batch(
     ground_truths: Sequence[Any],
     extra_infos: Sequence[Mapping[str, Any] | None],
     policy: str | None = None,
+    runtime: RewardRuntime | None = None,
     **kwargs: Any,
 ) -> list[dict[str, Any]]:
     """verl batch reward manager entry: all samples judged concurrently, results in order."""
-    rt = get_runtime(policy)
+    rt = runtime or get_runtime(policy)
     known = set(rt.policy.weights)
     extras = [dict(e or {}) for e in extra_infos]
     step = next((int(e.get("step", e.get("global_step", 0))) for e in extras), 0)
@@ -89,9 +90,11 @@ def compute_score(
     ground_truth: Any,
     extra_info: Mapping[str, Any] | None = None,
     policy: str | None = None,
+    runtime: RewardRuntime | None = None,
     **kwargs: Any,
 ) -> dict[str, Any]:
     """verl per-sample entry (NaiveRewardManager): a dict with `score` and its components."""
-    return compute_score_batch([data_source], [solution_str], [ground_truth], [extra_info], policy)[
-        0
-    ]
+    batch = compute_score_batch(
+        [data_source], [solution_str], [ground_truth], [extra_info], policy, runtime
+    )
+    return batch[0]

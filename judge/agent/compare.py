@@ -9,6 +9,7 @@ score difference, with a tie band. Ties and "both bad" are answers, not failures
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -17,6 +18,9 @@ from judge.agent.images import ImageStore
 from judge.agent.provider import Provider
 from judge.agent.service import AgentSetup, resolve
 from judge.schema import CompareResult, JudgeOptions, PairOrder, PairwiseAnswer, Task, Verdict
+
+if TYPE_CHECKING:
+    from judge.pipeline import Judge
 
 TIE_BAND = 0.03  # deterministic: score difference treated as a tie
 AGENT_TIE_BAND = 0.1  # agent: mean signed margin over both orders treated as a tie
@@ -130,17 +134,24 @@ async def agent_pairwise(
     )  # fmt: skip
 
 
-async def compare_paths(options: JudgeOptions, a: Path, b: Path) -> CompareResult:
-    """Judge A and B (deterministically), then prefer one: by the model if configured."""
-    from judge.pipeline import Judge
+async def compare_paths(
+    options: JudgeOptions, a: Path, b: Path, *, judge: Judge | None = None
+) -> CompareResult:
+    """Judge A and B (deterministically), then prefer one: by the model if configured.
+
+    `judge` lets a caller reuse a warm (deterministic) Judge; else one is started here.
+    """
+    from judge.pipeline import Judge, _read_task
 
     setup = resolve(options)
-    det_options = options.model_copy(update={"judge": "deterministic"})
-    async with Judge(det_options) as judge:
-        ja = await judge.judge_full(a)
-        jb = await judge.judge_full(b)
-        task = judge._task
-        dims = list(judge.rubric.dimensions)
+    task = _read_task(options.task) if options.task else None
+    if judge is None:
+        det_options = options.model_copy(update={"judge": "deterministic"})
+        async with Judge(det_options) as own:
+            return await compare_paths(options, a, b, judge=own)
+    ja = await judge.judge_full(a, task=task)
+    jb = await judge.judge_full(b, task=task)
+    dims = list(judge.rubric.dimensions)
     va, vb = ja.verdict, jb.verdict
     sa, sb = str(a), str(b)
     if "infra_error" in (va.status, vb.status):

@@ -135,5 +135,6 @@ class ImageStore:
             for t in tiles:
                 sheet.paste(t, (x, 0))
                 x += t.width + SHEET_GAP
-            self._memo[key] = _encode(_fit(sheet, 2048), self.detail)
+            cap = 2048 if self.detail == "high" else LONG_SIDE["low"]
+            self._memo[key] = _encode(_fit(sheet, cap), self.detail)
         return self._memo[key]

@@ -131,6 +131,13 @@ async def run_agent(
     viewports = {n: (v.width, v.height) for n, v in rubric.viewports.items()}
     store = ImageStore("low" if setup.detail == "low" else "high")
     subtasks = build_subtasks(rubric, task)
+    if any(r.data.get("fatal") for r in results):
+        # A fatal render failure decides the verdict (score 0): no model call can change it.
+        return AgentReport(
+            model=setup.cfg.model, endpoint_host=setup.cfg.endpoint_host, runs=0,
+            temperature=setup.cfg.temperature, seed=setup.cfg.seed, prompt_hash=prompt_hash(),
+            errors=["not run: fatal render failure"],
+        )  # fmt: skip
     sheet = store.contact_sheet(captures)
     brief = prompts.brief(task, subtasks, results, viewports)
     runs: list[RunResult] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Page
 
 ACTION_MS = 3000
-STABLE_TRIES = 8
+STABLE_SECONDS = 4.0  # native UI (validation bubbles) can take over a second to settle
 _FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
 _STATE_JS = """() => [location.pathname + location.search + location.hash,
   document.body ? document.body.innerText.length : 0,
@@ -83,9 +84,18 @@ class ToolOutcome:
     sheet_args: str | None = None
 
 
+def _compact(node: Any) -> Any:
+    # Titles repeat the property names and are resent with every request: drop them.
+    if isinstance(node, dict):
+        return {k: _compact(v) for k, v in node.items() if k != "title" or not isinstance(v, str)}
+    if isinstance(node, list):
+        return [_compact(v) for v in node]
+    return node
+
+
 def _spec(name: str, model: type[BaseModel]) -> dict[str, Any]:
-    schema = model.model_json_schema()
-    schema.pop("title", None)
+    schema = _compact(model.model_json_schema())
+    schema.pop("description", None)  # already the function description
     return {
         "type": "function",
         "function": {
@@ -203,11 +213,13 @@ class PageTools:
         # does: native UI such as validation bubbles fades in, and identical judgments must
         # send identical images or the response cache misses.
         shot = await self.page.screenshot(animations="disabled", caret="hide", timeout=ACTION_MS)
-        for _ in range(STABLE_TRIES):
+        same, stop = 0, time.monotonic() + STABLE_SECONDS
+        while same < 2 and time.monotonic() < stop:
             await self._settle()
-            again = await self.page.screenshot(animations="disabled", caret="hide", timeout=ACTION_MS)
-            if again == shot:
-                break
+            again = await self.page.screenshot(
+                animations="disabled", caret="hide", timeout=ACTION_MS
+            )
+            same = same + 1 if again == shot else 0
             shot = again
         return shot
 

@@ -95,7 +95,16 @@
     const cx = v.left + v.width / 2, cy = v.top + v.height / 2;
     if (cx < 0 || cy < 0 || cx >= innerWidth || cy >= innerHeight) return { reach: "off-screen", bbox, covered_by: null };
     const hit = document.elementFromPoint(cx, cy);
-    if (!hit || hit === el || el.contains(hit) || hit.contains(el)) return { reach: "ok", bbox, covered_by: null };
+    if (!hit || hit === el || el.contains(hit)) return { reach: "ok", bbox, covered_by: null };
+    if (hit.contains(el)) {
+      // An ancestor answers at the centre: a gap in inline text, or an ancestor's ::before/::after
+      // laid over the control. Try a few more points inside the box before calling it covered.
+      for (const [fx, fy] of [[0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]]) {
+        const h2 = document.elementFromPoint(v.left + v.width * fx, v.top + v.height * fy);
+        if (h2 && (h2 === el || el.contains(h2))) return { reach: "ok", bbox, covered_by: null };
+      }
+      return { reach: "covered", bbox, covered_by: cssPath(hit) + " (pseudo-element or overlay)" };
+    }
     const label = hit.closest && hit.closest("label");
     if (label && (label.control === el || (el.labels && Array.from(el.labels).includes(label)))) {
       return { reach: "ok", bbox, covered_by: null };

@@ -68,16 +68,26 @@ async def axe(ctx: CheckContext) -> list[CheckResult]:
     ev = []
     for v in violations[:8]:
         for n in v["nodes"][:2]:
-            ev.append(Evidence(viewport=vp, selector=n["target"],
-                               bbox=BBox(**n["bbox"]) if n.get("bbox") else None,
-                               screenshot=f"{vp}.png" if vp else None,
-                               detail=f"{v['id']} ({v['impact']}): {v['help']}"[:200]))
+            ev.append(
+                Evidence(
+                    viewport=vp,
+                    selector=n["target"],
+                    bbox=BBox(**n["bbox"]) if n.get("bbox") else None,
+                    screenshot=f"{vp}.png" if vp else None,
+                    detail=f"{v['id']} ({v['impact']}): {v['help']}"[:200],
+                )
+            )
     worst = violations[0]
     severity = "major" if worst["impact"] in ("critical", "serious") else "minor"
     return [
-        result("a11y.axe", DIM, score,
-               f"{len(violations)} axe rule(s) violated, e.g. {worst['id']} ({worst['impact']}) "
-               f"on {worst['nodes'][0]['target'] if worst['nodes'] else '?'}",
-               severity=severity, evidence=ev,
-               data={"rules": [[v["id"], v["impact"], v["count"]] for v in violations]})
+        result(
+            "a11y.axe",
+            DIM,
+            score,
+            f"{len(violations)} axe rule(s) violated, e.g. {worst['id']} ({worst['impact']}) "
+            f"on {worst['nodes'][0]['target'] if worst['nodes'] else '?'}",
+            severity=severity,
+            evidence=ev,
+            data={"rules": [[v["id"], v["impact"], v["count"]] for v in violations]},
+        )
     ]

@@ -61,9 +61,7 @@ def packed(img: np.ndarray) -> np.ndarray:
     return (q[..., 0] << 10) | (q[..., 1] << 5) | q[..., 2]
 
 
-def rendered_background(
-    px: np.ndarray, keys: np.ndarray, fg: np.ndarray
-) -> np.ndarray | None:
+def rendered_background(px: np.ndarray, keys: np.ndarray, fg: np.ndarray) -> np.ndarray | None:
     """Most common colour in the box, ignoring pixels close to the text colour."""
     flat = px.reshape(-1, 3).astype(np.int16)
     k = keys.reshape(-1)
@@ -117,8 +115,16 @@ async def contrast(ctx: CheckContext) -> list[CheckResult]:
         img = np.asarray(Image.open(io.BytesIO(cap.screenshot)).convert("RGB"))
         measured = measure(cap, img)
         if not measured:
-            out.append(result("a11y.contrast", DIM, None, f"{cap.name}: no text to measure",
-                              viewport=cap.name, weight=weight))
+            out.append(
+                result(
+                    "a11y.contrast",
+                    DIM,
+                    None,
+                    f"{cap.name}: no text to measure",
+                    viewport=cap.name,
+                    weight=weight,
+                )
+            )
             continue
         total = sum(len(e.text) for e, _, _ in measured)
         bad = sorted([m for m in measured if m[1] < m[2]], key=lambda m: m[1] / m[2])
@@ -126,14 +132,29 @@ async def contrast(ctx: CheckContext) -> list[CheckResult]:
         score = max(0.0, 1.0 - 2.0 * share - 0.05 * min(len(bad), 6))
         if bad:
             e0, r0, need0 = bad[0]
-            msg = (f"{cap.name}: {len(bad)} text element(s) below WCAG AA contrast, worst "
-                   f"{e0.selector} at {r0:.2f}:1 (needs {need0:g}:1)")
+            msg = (
+                f"{cap.name}: {len(bad)} text element(s) below WCAG AA contrast, worst "
+                f"{e0.selector} at {r0:.2f}:1 (needs {need0:g}:1)"
+            )
         else:
             msg = f"{cap.name}: all {len(measured)} measured text element(s) meet WCAG AA"
-        out.append(result(
-            "a11y.contrast", DIM, score, msg, viewport=cap.name, weight=weight,
-            severity="info" if not bad else ("major" if score < 0.7 else "minor"),
-            evidence=[evidence(cap, e, f"contrast {r:.2f}:1 < {need:g}:1") for e, r, need in bad[:6]],
-            data={"measured": len(measured), "failing": len(bad), "failing_share": round(share, 3)},
-        ))
+        out.append(
+            result(
+                "a11y.contrast",
+                DIM,
+                score,
+                msg,
+                viewport=cap.name,
+                weight=weight,
+                severity="info" if not bad else ("major" if score < 0.7 else "minor"),
+                evidence=[
+                    evidence(cap, e, f"contrast {r:.2f}:1 < {need:g}:1") for e, r, need in bad[:6]
+                ],
+                data={
+                    "measured": len(measured),
+                    "failing": len(bad),
+                    "failing_share": round(share, 3),
+                },
+            )
+        )
     return out

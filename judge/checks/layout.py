@@ -29,8 +29,11 @@ async def overflow(ctx: CheckContext) -> list[CheckResult]:
     for cap in ctx.captures.values():
         extra = cap.doc_width - cap.width
         if extra <= 1:
-            out.append(result("layout.overflow", DIM, 1.0, f"{cap.name}: fits the width",
-                              viewport=cap.name))
+            out.append(
+                result(
+                    "layout.overflow", DIM, 1.0, f"{cap.name}: fits the width", viewport=cap.name
+                )
+            )
             continue
         culprits = _overflowing(cap)
         score = max(0.0, 0.6 - 0.6 * extra / (0.5 * cap.width))
@@ -43,8 +46,10 @@ async def overflow(ctx: CheckContext) -> list[CheckResult]:
                 + (f" ({culprits[0].selector})" if culprits else ""),
                 viewport=cap.name,
                 severity="major",
-                evidence=[evidence(cap, e, f"right edge {e.bbox.x + e.bbox.width:.0f}px")
-                          for e in culprits[:5]],
+                evidence=[
+                    evidence(cap, e, f"right edge {e.bbox.x + e.bbox.width:.0f}px")
+                    for e in culprits[:5]
+                ],
                 data={"overflow_px": round(extra, 1)},
             )
         )
@@ -66,11 +71,22 @@ async def clipped(ctx: CheckContext) -> list[CheckResult]:
     for cap in ctx.captures.values():
         bad = [e for e in cap.elements if _is_clipped(e)]
         score = max(0.0, 1.0 - 0.25 * len(bad))
-        msg = (f"{cap.name}: {len(bad)} element(s) with text cut off, e.g. {bad[0].selector}"
-               if bad else f"{cap.name}: no clipped text")
-        out.append(result("layout.clipped", DIM, score, msg, viewport=cap.name,
-                          severity=_severity(score),
-                          evidence=[evidence(cap, e, "text clipped") for e in bad[:5]]))
+        msg = (
+            f"{cap.name}: {len(bad)} element(s) with text cut off, e.g. {bad[0].selector}"
+            if bad
+            else f"{cap.name}: no clipped text"
+        )
+        out.append(
+            result(
+                "layout.clipped",
+                DIM,
+                score,
+                msg,
+                viewport=cap.name,
+                severity=_severity(score),
+                evidence=[evidence(cap, e, "text clipped") for e in bad[:5]],
+            )
+        )
     return out
 
 
@@ -78,8 +94,11 @@ def _is_clipped(e: ElementInfo) -> bool:
     if not e.visible or not e.text or is_screen_reader_only(e):
         return False
     hidden = {"hidden", "clip"}
-    wide = (e.overflow_x in hidden and (e.scroll_width or 0) > (e.client_width or 0) + 2
-            and e.text_overflow != "ellipsis")
+    wide = (
+        e.overflow_x in hidden
+        and (e.scroll_width or 0) > (e.client_width or 0) + 2
+        and e.text_overflow != "ellipsis"
+    )
     tall = e.overflow_y in hidden and (e.scroll_height or 0) > (e.client_height or 0) + 2
     return wide or tall
 
@@ -91,15 +110,27 @@ async def overlap(ctx: CheckContext) -> list[CheckResult]:
     for cap in ctx.captures.values():
         pairs = _overlaps(cap)
         score = max(0.0, 1.0 - 0.2 * len(pairs))
-        msg = (f"{cap.name}: {len(pairs)} overlapping text/control pair(s), e.g. "
-               f"{pairs[0][0].selector} and {pairs[0][1].selector}"
-               if pairs else f"{cap.name}: no overlapping text or controls")
+        msg = (
+            f"{cap.name}: {len(pairs)} overlapping text/control pair(s), e.g. "
+            f"{pairs[0][0].selector} and {pairs[0][1].selector}"
+            if pairs
+            else f"{cap.name}: no overlapping text or controls"
+        )
         ev = []
         for a, b in pairs[:4]:
             ev += [evidence(cap, a, f"overlaps {b.selector}"), evidence(cap, b, "overlapped")]
-        out.append(result("layout.overlap", DIM, score, msg, viewport=cap.name,
-                          severity=_severity(score), evidence=ev,
-                          data={"pairs": len(pairs)}))
+        out.append(
+            result(
+                "layout.overlap",
+                DIM,
+                score,
+                msg,
+                viewport=cap.name,
+                severity=_severity(score),
+                evidence=ev,
+                data={"pairs": len(pairs)},
+            )
+        )
     return out
 
 
@@ -127,12 +158,26 @@ async def offscreen(ctx: CheckContext) -> list[CheckResult]:
     """Text or controls placed where nobody can scroll to them (left of or above the page)."""
     out = []
     for cap in ctx.captures.values():
-        bad = [e for e in cap.elements if text_like(e)
-               and (e.bbox.x + e.bbox.width <= 0 or e.bbox.y + e.bbox.height <= 0)]
+        bad = [
+            e
+            for e in cap.elements
+            if text_like(e) and (e.bbox.x + e.bbox.width <= 0 or e.bbox.y + e.bbox.height <= 0)
+        ]
         score = max(0.0, 1.0 - 0.2 * len(bad))
-        msg = (f"{cap.name}: {len(bad)} element(s) off-screen, e.g. {bad[0].selector}"
-               if bad else f"{cap.name}: nothing off-screen")
-        out.append(result("layout.offscreen", DIM, score, msg, viewport=cap.name,
-                          severity=_severity(score),
-                          evidence=[evidence(cap, e, "off-screen") for e in bad[:5]]))
+        msg = (
+            f"{cap.name}: {len(bad)} element(s) off-screen, e.g. {bad[0].selector}"
+            if bad
+            else f"{cap.name}: nothing off-screen"
+        )
+        out.append(
+            result(
+                "layout.offscreen",
+                DIM,
+                score,
+                msg,
+                viewport=cap.name,
+                severity=_severity(score),
+                evidence=[evidence(cap, e, "off-screen") for e in bad[:5]],
+            )
+        )
     return out

@@ -103,7 +103,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _HIDDEN_TO = re.compile(rf"\b{_ADDRESSEE}s?\b", re.I)
 _HIDDEN_ABOUT = re.compile(
-    r"\b(?:scores?|scoring|rate|rating|grade|grading|graded|evaluat\w*|points|pass(?:ed)?|perfect|instructions?)\b",
+    r"\b(?:scores?|scoring|rate|rating|grade|grading|graded|evaluat\w*|points|pass(?:es|ed)?|"
+    r"perfect|instructions?|rubric|full marks)\b",
     re.I,
 )
 

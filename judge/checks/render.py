@@ -89,8 +89,15 @@ async def empty_body(ctx: CheckContext) -> list[CheckResult]:
         return []
     media = [e for e in cap.elements if e.tag in ("img", "svg", "canvas", "video") and e.visible]
     if cap.body_text_length == 0 and not media:
-        return [result("render.empty_body", DIM, 0.0, "the body has no text and no media",
-                       severity="critical")]
+        return [
+            result(
+                "render.empty_body",
+                DIM,
+                0.0,
+                "the body has no text and no media",
+                severity="critical",
+            )
+        ]
     return [result("render.empty_body", DIM, 1.0, "the body has content")]
 
 
@@ -118,11 +125,20 @@ async def overlay(ctx: CheckContext) -> list[CheckResult]:
                         f"{cap.name}: {worst[1]} of {len(texts)} text/controls hidden behind {sel}",
                         viewport=cap.name,
                         severity="major",
-                        evidence=[Evidence(viewport=cap.name, selector=sel, bbox=box,
-                                           screenshot=f"{cap.name}.png")],
+                        evidence=[
+                            Evidence(
+                                viewport=cap.name,
+                                selector=sel,
+                                bbox=box,
+                                screenshot=f"{cap.name}.png",
+                            )
+                        ],
                     )
                 )
                 continue
-        out.append(result("render.overlay", DIM, 1.0, f"{cap.name}: no covering overlay",
-                          viewport=cap.name))
+        out.append(
+            result(
+                "render.overlay", DIM, 1.0, f"{cap.name}: no covering overlay", viewport=cap.name
+            )
+        )
     return out

@@ -21,11 +21,19 @@ def _sev(score: float) -> str:
     return "info" if score >= 1 else ("minor" if score >= 0.7 else "major")
 
 
-def _res(check_id: str, cap: ViewportCapture, score: float, msg: str, bad: list, why: str,
-         **data: object) -> CheckResult:
-    return result(check_id, DIM, score, f"{cap.name}: {msg}", viewport=cap.name,
-                  severity=_sev(score),
-                  evidence=[evidence(cap, e, why) for e in bad[:6]], data=dict(data))
+def _res(
+    check_id: str, cap: ViewportCapture, score: float, msg: str, bad: list, why: str, **data: object
+) -> CheckResult:
+    return result(
+        check_id,
+        DIM,
+        score,
+        f"{cap.name}: {msg}",
+        viewport=cap.name,
+        severity=_sev(score),
+        evidence=[evidence(cap, e, why) for e in bad[:6]],
+        data=dict(data),
+    )
 
 
 def _outside_image(e: ElementInfo, cap: ViewportCapture) -> bool:
@@ -38,9 +46,19 @@ async def image_aspect(ctx: CheckContext) -> list[CheckResult]:
     """Images drawn with a different aspect ratio than their pixels (stretched/squashed)."""
     out = []
     for cap in ctx.captures.values():
-        imgs = [e for e in cap.elements if e.tag == "img" and e.visible and e.natural_width
-                and e.natural_height and e.natural_width > 2 and e.natural_height > 2
-                and e.bbox.width >= 8 and e.bbox.height >= 8 and not _outside_image(e, cap)]
+        imgs = [
+            e
+            for e in cap.elements
+            if e.tag == "img"
+            and e.visible
+            and e.natural_width
+            and e.natural_height
+            and e.natural_width > 2
+            and e.natural_height > 2
+            and e.bbox.width >= 8
+            and e.bbox.height >= 8
+            and not _outside_image(e, cap)
+        ]
         bad = []
         for e in imgs:
             if (e.object_fit or "fill") in ("cover", "contain", "scale-down", "none"):
@@ -52,10 +70,21 @@ async def image_aspect(ctx: CheckContext) -> list[CheckResult]:
         if not imgs:
             continue
         score = max(0.0, 1.0 - 0.3 * len(bad))
-        msg = (f"{len(bad)} distorted image(s), e.g. {bad[0][0].selector} stretched "
-               f"{bad[0][1]:.2f}x" if bad else f"{len(imgs)} image(s) keep their aspect ratio")
-        out.append(_res("responsive.image_aspect", cap, score, msg, [e for e, _ in bad],
-                        "aspect ratio distorted"))
+        msg = (
+            f"{len(bad)} distorted image(s), e.g. {bad[0][0].selector} stretched {bad[0][1]:.2f}x"
+            if bad
+            else f"{len(imgs)} image(s) keep their aspect ratio"
+        )
+        out.append(
+            _res(
+                "responsive.image_aspect",
+                cap,
+                score,
+                msg,
+                [e for e, _ in bad],
+                "aspect ratio distorted",
+            )
+        )
     return out
 
 
@@ -92,11 +121,24 @@ async def tap_targets(ctx: CheckContext) -> list[CheckResult]:
         bad = [e for e in ctrls if e.bbox.width < TAP_MIN or e.bbox.height < TAP_MIN]
         share = len(bad) / len(ctrls)
         score = max(0.0, 1.0 - 1.5 * share - 0.05 * min(len(bad), 4))
-        msg = (f"{len(bad)} of {len(ctrls)} tap target(s) under {TAP_MIN}x{TAP_MIN}px, e.g. "
-               f"{bad[0].selector} ({bad[0].bbox.width:.0f}x{bad[0].bbox.height:.0f})"
-               if bad else f"all {len(ctrls)} tap targets at least {TAP_MIN}px")
-        out.append(_res("responsive.tap_targets", cap, score, msg, bad, "tap target too small",
-                        small=len(bad), total=len(ctrls)))
+        msg = (
+            f"{len(bad)} of {len(ctrls)} tap target(s) under {TAP_MIN}x{TAP_MIN}px, e.g. "
+            f"{bad[0].selector} ({bad[0].bbox.width:.0f}x{bad[0].bbox.height:.0f})"
+            if bad
+            else f"all {len(ctrls)} tap targets at least {TAP_MIN}px"
+        )
+        out.append(
+            _res(
+                "responsive.tap_targets",
+                cap,
+                score,
+                msg,
+                bad,
+                "tap target too small",
+                small=len(bad),
+                total=len(ctrls),
+            )
+        )
     return out
 
 
@@ -105,19 +147,34 @@ async def text_size(ctx: CheckContext) -> list[CheckResult]:
     """Phone viewports: visible text under 12 CSS px."""
     out = []
     for cap in _mobile(ctx):
-        texts = [e for e in cap.elements if e.visible and e.text.strip() and e.font_size
-                 and not is_screen_reader_only(e)]
+        texts = [
+            e
+            for e in cap.elements
+            if e.visible and e.text.strip() and e.font_size and not is_screen_reader_only(e)
+        ]
         if not texts:
             continue
         bad = [e for e in texts if (e.font_size or 16) < TEXT_MIN]
         total = sum(len(e.text) for e in texts)
         share = sum(len(e.text) for e in bad) / max(1, total)
         score = max(0.0, 1.0 - 2.0 * share - 0.03 * min(len(bad), 5))
-        msg = (f"{len(bad)} text element(s) under {TEXT_MIN}px ({share:.0%} of the text), e.g. "
-               f"{bad[0].selector} at {bad[0].font_size:g}px"
-               if bad else f"all text at least {TEXT_MIN}px")
-        out.append(_res("responsive.text_size", cap, score, msg, bad, "text too small",
-                        share=round(share, 3)))
+        msg = (
+            f"{len(bad)} text element(s) under {TEXT_MIN}px ({share:.0%} of the text), e.g. "
+            f"{bad[0].selector} at {bad[0].font_size:g}px"
+            if bad
+            else f"all text at least {TEXT_MIN}px"
+        )
+        out.append(
+            _res(
+                "responsive.text_size",
+                cap,
+                score,
+                msg,
+                bad,
+                "text too small",
+                share=round(share, 3),
+            )
+        )
     return out
 
 
@@ -127,17 +184,30 @@ async def fixed_width(ctx: CheckContext) -> list[CheckResult]:
     out = []
     for cap in ctx.captures.values():
         els = cap.elements
-        scrollers = {i for i, e in enumerate(els) if e.overflow_x in ("auto", "scroll")
-                     and e.bbox.width <= cap.width + 1}
-        wide = {i for i, e in enumerate(els) if e.visible and e.bbox.width > cap.width + 2
-                and e.tag not in ("html", "body") and not (ancestors(els, i) & scrollers)}
+        scrollers = {
+            i
+            for i, e in enumerate(els)
+            if e.overflow_x in ("auto", "scroll") and e.bbox.width <= cap.width + 1
+        }
+        wide = {
+            i
+            for i, e in enumerate(els)
+            if e.visible
+            and e.bbox.width > cap.width + 2
+            and e.tag not in ("html", "body")
+            and not (ancestors(els, i) & scrollers)
+        }
         outer = [els[i] for i in sorted(wide) if not (ancestors(els, i) & wide)]
         score = max(0.0, 1.0 - 0.4 * len(outer))
-        msg = (f"{len(outer)} container(s) wider than the {cap.width}px viewport, e.g. "
-               f"{outer[0].selector} ({outer[0].bbox.width:.0f}px)"
-               if outer else "no container wider than the viewport")
-        out.append(_res("responsive.fixed_width", cap, score, msg, outer,
-                        "wider than the viewport"))
+        msg = (
+            f"{len(outer)} container(s) wider than the {cap.width}px viewport, e.g. "
+            f"{outer[0].selector} ({outer[0].bbox.width:.0f}px)"
+            if outer
+            else "no container wider than the viewport"
+        )
+        out.append(
+            _res("responsive.fixed_width", cap, score, msg, outer, "wider than the viewport")
+        )
     return out
 
 
@@ -146,16 +216,25 @@ async def collapsed(ctx: CheckContext) -> list[CheckResult]:
     """Layout collapsed into slivers: text squeezed into columns a few px wide."""
     out = []
     for cap in ctx.captures.values():
-        texts = [e for e in cap.elements if e.visible and len(e.text) >= 20
-                 and not is_screen_reader_only(e)]
+        texts = [
+            e
+            for e in cap.elements
+            if e.visible and len(e.text) >= 20 and not is_screen_reader_only(e)
+        ]
         if not texts:
             continue
-        narrow = [e for e in texts if e.bbox.width < min(60.0, 0.1 * cap.width)
-                  and e.bbox.height > 3 * (e.font_size or 16)]
+        narrow = [
+            e
+            for e in texts
+            if e.bbox.width < min(60.0, 0.1 * cap.width) and e.bbox.height > 3 * (e.font_size or 16)
+        ]
         share = len(narrow) / len(texts)
         score = 1.0 if not narrow else max(0.0, 1.0 - 2.0 * share - 0.1)
-        msg = (f"{len(narrow)} of {len(texts)} text block(s) squeezed under 60px wide, e.g. "
-               f"{narrow[0].selector} ({narrow[0].bbox.width:.0f}px)"
-               if narrow else "no collapsed text columns")
+        msg = (
+            f"{len(narrow)} of {len(texts)} text block(s) squeezed under 60px wide, e.g. "
+            f"{narrow[0].selector} ({narrow[0].bbox.width:.0f}px)"
+            if narrow
+            else "no collapsed text columns"
+        )
         out.append(_res("responsive.collapsed", cap, score, msg, narrow, "collapsed column"))
     return out

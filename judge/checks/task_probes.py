@@ -29,8 +29,14 @@ async def task_probes(ctx: CheckContext) -> list[CheckResult]:
         for item in ctx.task.checklist:
             left = end - time.monotonic()
             if item.probe and left <= 0.2:
-                probes.append(ProbeResult(id=item.id, text=item.text, status="failed",
-                                          message="task probe budget exhausted before this item"))
+                probes.append(
+                    ProbeResult(
+                        id=item.id,
+                        text=item.text,
+                        status="failed",
+                        message="task probe budget exhausted before this item",
+                    )
+                )
                 continue
             probes.append(await run_item(live, item, left, vp))
         if vp:  # leave the page as the next check expects it
@@ -46,7 +52,16 @@ async def task_probes(ctx: CheckContext) -> list[CheckResult]:
         step = (ctx.task and next(i for i in ctx.task.checklist if i.id == p.id).probe) or []
         sel = step[p.failed_step].selector if p.failed_step is not None else None
         ev = [Evidence(selector=sel, detail=p.message[:200])] if p.status == "failed" else []
-        out.append(result(f"task.{p.id}", DIM, score, f"{p.text}: {p.status} ({p.message})",
-                          weight=weights.get(p.id, 1.0), severity=sev, evidence=ev,
-                          data={"status": p.status, "failed_step": p.failed_step}))
+        out.append(
+            result(
+                f"task.{p.id}",
+                DIM,
+                score,
+                f"{p.text}: {p.status} ({p.message})",
+                weight=weights.get(p.id, 1.0),
+                severity=sev,
+                evidence=ev,
+                data={"status": p.status, "failed_step": p.failed_step},
+            )
+        )
     return out

@@ -65,7 +65,9 @@ async def judge_items(
 
     base = Path(labels.path).parent
     items = labels.items()
-    opts = JudgeOptions(rubric=rubric_name, judge="deterministic", **({"workers": workers} if workers else {}))
+    opts = JudgeOptions(
+        rubric=rubric_name, judge="deterministic", **({"workers": workers} if workers else {})
+    )
     cache = VerdictCache(opts.cache_dir / "calibration-verdicts.sqlite")
     verdicts: dict[str, Verdict] = {}
     todo: list[tuple[str, str]] = []

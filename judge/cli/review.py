@@ -14,7 +14,9 @@ def register(app: typer.Typer) -> None:
 
 def review(
     source: Annotated[Path, typer.Argument(help="Folder of items, or a label file listing them.")],
-    db: Annotated[Path | None, typer.Option(help="SQLite file (default: review.sqlite there).")] = None,
+    db: Annotated[
+        Path | None, typer.Option(help="SQLite file (default: review.sqlite there).")
+    ] = None,
     rubric: Annotated[str, typer.Option(help="Rubric whose dimensions are rated.")] = "screenshot",
     scale: Annotated[str, typer.Option(help="Rating scale MIN,MAX (integers).")] = "1,5",
     host: Annotated[str, typer.Option(help="Bind address (loopback by default).")] = "127.0.0.1",

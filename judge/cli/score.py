@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from judge.cli.output import Progress, artifact_dir, table_row, table_header
+from judge.cli.output import Progress, artifact_dir, table_header, table_row
 
 EXIT_INFRA = 3
 
@@ -225,9 +225,16 @@ def rubrics_cmd(
     for name in available():
         r = load_rubric(name)
         dims = {d: v.weight for d, v in r.dimensions.items()}
-        items.append({"name": name, "version": r.version, "kind": r.kind, "dimensions": dims,
-                      "viewports": {k: [v.width, v.height] for k, v in r.viewports.items()},
-                      "description": r.description})
+        items.append(
+            {
+                "name": name,
+                "version": r.version,
+                "kind": r.kind,
+                "dimensions": dims,
+                "viewports": {k: [v.width, v.height] for k, v in r.viewports.items()},
+                "description": r.description,
+            }
+        )
     if json_out:
         typer.echo(json.dumps(items, indent=2))
         return
@@ -236,4 +243,3 @@ def rubrics_cmd(
         typer.echo(f"{it['name']} {it['version']} ({it['kind']}): {it['description']}")
         typer.echo(f"    dimensions: {dims}")
         typer.echo(f"    viewports: {it['viewports']}")
-

@@ -1,6 +1,5 @@
 """fjudge data models, in one place. Everyone may import this package (it is cheap)."""
 
-from judge.schema.base import Frozen, Model
 from judge.schema.agent import (
     CompareResult,
     FinishArgs,
@@ -10,6 +9,7 @@ from judge.schema.agent import (
     ScoreSheet,
     SubTask,
 )
+from judge.schema.base import Frozen, Model
 from judge.schema.build import BuildOutcome
 from judge.schema.calibration import (
     CALIBRATION_FORMAT,
@@ -32,6 +32,12 @@ from judge.schema.reward import (
     RewardPolicy,
     RewardSignals,
     ScheduleEntry,
+)
+from judge.schema.service import (
+    JobRequest,
+    JobView,
+    RewardsRequest,
+    RewardsResponse,
 )
 from judge.schema.task import ChecklistItem, ProbeStepSpec, Task
 from judge.schema.verdict import (
@@ -106,6 +112,10 @@ __all__ = [
     "RewardPolicy",
     "RewardSignals",
     "ScheduleEntry",
+    "JobRequest",
+    "JobView",
+    "RewardsRequest",
+    "RewardsResponse",
     "default_cache_dir",
     "ViewportCapture",
 ]

@@ -76,9 +76,15 @@ def images(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 def usage(body: dict[str, Any], message: dict[str, Any]) -> dict[str, int]:
     prompt = sum(len(t) for t in texts(body)) // 4 + len(json.dumps(body.get("tools", []))) // 4
-    prompt += sum(provider_image_tokens(*png_size(i["url"]), i.get("detail", "high")) for i in images(body))
+    prompt += sum(
+        provider_image_tokens(*png_size(i["url"]), i.get("detail", "high")) for i in images(body)
+    )
     completion = max(1, len(json.dumps(message)) // 4)
-    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
 
 
 def completion(body: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
@@ -141,7 +147,11 @@ def sheet(body: dict[str, Any], base: int) -> dict[str, Any]:
 class Reviewer:
     """A scripted reviewer: screenshot, read_page, click a button, screenshot, submit scores."""
 
-    def __init__(self, base: int = 7, actions: tuple[str, ...] = ("screenshot", "read_page", "click", "screenshot")) -> None:
+    def __init__(
+        self,
+        base: int = 7,
+        actions: tuple[str, ...] = ("screenshot", "read_page", "click", "screenshot"),
+    ) -> None:
         self.base = base
         self.actions = actions
 
@@ -155,7 +165,9 @@ class Reviewer:
         if action == "click":
             return tool_calls(body, ("click", {"selector": self.button(body)}))
         if action == "type":
-            return tool_calls(body, ("type", {"selector": "input", "text": "a@b.co", "submit": True}))
+            return tool_calls(
+                body, ("type", {"selector": "input", "text": "a@b.co", "submit": True})
+            )
         return tool_calls(body, (action, {}))
 
     @staticmethod

@@ -21,6 +21,19 @@ WRITE_INDEX = (
 )
 
 
+def _run(*argv: str) -> str:
+    return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
+
+
+NODE_VERSION = _run("node", "--version").lstrip("v")
+NPM_REGISTRY = _run("npm", "config", "get", "registry")
+
+
+def existing(paths: list[Path]) -> list[str]:
+    """The paths among `paths` that exist on the host."""
+    return [str(p) for p in paths if p.exists()]
+
+
 def marker_processes(marker: str) -> list[int]:
     """PIDs whose command line mentions marker."""
     pids = []
@@ -42,8 +55,7 @@ async def test_engines_mismatch_refused_with_reason(build_cache, write_project, 
     )
     out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
     assert (out.verdict_status, out.info.status) == ("build_failed", "engine_mismatch")
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
-    assert out.reason == f"engine mismatch: needs node >=99, have {node.lstrip('v')}"
+    assert out.reason == f"engine mismatch: needs node >=99, have {NODE_VERSION}"
 
 
 @pytest.mark.parametrize(
@@ -73,19 +85,28 @@ async def test_dependency_postinstall_never_runs(build_cache, write_project, tmp
         "name": "evil-dep",
         "version": "1.0.0",
         "main": "index.js",
-        "scripts": {"preinstall": write("pre"), "install": write("install"), "postinstall": write("post")},
+        "scripts": {
+            "preinstall": write("pre"),
+            "install": write("install"),
+            "postinstall": write("post"),
+        },
     }
     src = write_project(
         tmp_path / "p",
         {
             "name": "p",
-            "scripts": {"postinstall": write("own"), "prepare": write("prep"), "build": "node build.js"},
+            "scripts": {
+                "postinstall": write("own"),
+                "prepare": write("prep"),
+                "build": "node build.js",
+            },
             "dependencies": {"evil-dep": "file:./evil-dep"},
         },
         {
             "evil-dep/package.json": json.dumps(dep),
             "evil-dep/index.js": "module.exports = 'from-evil-dep'",
-            "build.js": WRITE_INDEX + "require('fs').writeFileSync('dist/dep.txt', require('evil-dep'))",
+            "build.js": WRITE_INDEX
+            + "require('fs').writeFileSync('dist/dep.txt', require('evil-dep'))",
         },
     )
     out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
@@ -103,19 +124,18 @@ async def test_build_cannot_reach_network(build_cache, write_project, tmp_path):
 
     server = await asyncio.start_server(on_connect, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    registry = subprocess.run(
-        ["npm", "config", "get", "registry"], capture_output=True, text=True
-    ).stdout.strip()
     script = """
-const urls = %s;
+const urls = __URLS__;
 (async () => {
   for (const u of urls) {
     try { await fetch(u); console.log('reached ' + u); }
     catch (e) { console.error('network error: ' + u + ' ' + (e.cause && e.cause.code)); process.exit(1); }
   }
-  %s
+  __WRITE_INDEX__
 })();
-""" % (json.dumps([f"http://127.0.0.1:{port}/", registry]), WRITE_INDEX)
+""".replace("__URLS__", json.dumps([f"http://127.0.0.1:{port}/", NPM_REGISTRY])).replace(
+        "__WRITE_INDEX__", WRITE_INDEX
+    )
     src = write_project(
         tmp_path / "p", {"name": "p", "scripts": {"build": "node build.js"}}, {"build.js": script}
     )
@@ -177,9 +197,9 @@ for (const p of cfg.write) {
 for (const p of cfg.read) {
   try { fs.readFileSync(p); res[p] = 'read'; } catch (e) { res[p] = e.code; }
 }
-%s
+__WRITE_INDEX__
 fs.writeFileSync('dist/results.json', JSON.stringify(res));
-""" % WRITE_INDEX
+""".replace("__WRITE_INDEX__", WRITE_INDEX)
     src = write_project(
         tmp_path / "p",
         {"name": "p", "scripts": {"build": "node build.js"}},
@@ -188,9 +208,8 @@ fs.writeFileSync('dist/results.json', JSON.stringify(res));
     out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
     assert out.verdict_status == "ok", (out.reason, out.info.log_tail)
     results = json.loads((out.site_dir / "results.json").read_text())
-    landed = [p for p in writes if os.path.isabs(p) and Path(p).exists()]
-    landed += [p for p in ("escape-relative",) if (tmp_path / "w" / p).exists()]
-    landed += [str(p) for p in build_cache.rglob("poison")]
+    host = [Path(p) for p in writes if os.path.isabs(p)] + [tmp_path / "w" / "escape-relative"]
+    landed = existing(host) + [str(p) for p in build_cache.rglob("poison")]
     assert landed == []
     assert [p for p in reads if results[p] == "read"] == []
 
@@ -199,7 +218,7 @@ async def test_build_output_flood_is_stopped(build_cache, write_project, tmp_pat
     src = write_project(
         tmp_path / "p",
         {"name": "p", "scripts": {"build": "node flood.js"}},
-        {"flood.js": "const s = 'x'.repeat(65536); for (;;) process.stdout.write(s);"},
+        {"flood.js": "const s = 'x'.repeat(65536); for (;;) require('fs').writeSync(1, s);"},
     )
     out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
     assert out.info.status == "build_failed" and "MB of output" in out.reason
@@ -263,3 +282,21 @@ async def test_static_site_is_served_as_is(build_cache, write_project, tmp_path)
     out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
     assert (out.verdict_status, out.info.status, out.info.tool) == ("ok", "skipped", "static")
     assert out.site_dir == src / "public"
+
+
+async def test_build_claiming_sandbox_failure_still_counts_as_build_failed(
+    build_cache, write_project, tmp_path
+):
+    # Faking bwrap's error text must not turn a broken build into a skipped (infra) verdict.
+    script = "echo 'bwrap: Creating new namespace failed' && echo ENOSPC && exit 1"
+    src = write_project(tmp_path / "p", {"name": "p", "scripts": {"build": script}}, {})
+    out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
+    assert (out.verdict_status, out.info.status) == ("build_failed", "build_failed")
+
+
+async def test_broken_sandbox_is_infra_error(build_cache, write_project, tmp_path, monkeypatch):
+    monkeypatch.setenv("FJUDGE_BWRAP", "/bin/false")  # a bwrap that never starts the build
+    src = write_project(tmp_path / "p", {"name": "p", "scripts": {"build": "node -e 0"}}, {})
+    out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
+    assert (out.verdict_status, out.info.status) == ("infra_error", "infra_error")
+    assert out.reason.startswith("sandbox could not start")

@@ -36,7 +36,12 @@ async def test_builds_real_project(build_cache, copy_project, tmp_path, name, to
     outcome = await build_submission(src, tmp_path / "work", cache_dir=build_cache)
     assert outcome.verdict_status == "ok", (outcome.reason, outcome.info.log_tail)
     info = outcome.info
-    assert (info.status, info.tool, info.framework, info.sandbox) == ("ok", tool, framework, "bwrap")
+    assert (info.status, info.tool, info.framework, info.sandbox) == (
+        "ok",
+        tool,
+        framework,
+        "bwrap",
+    )
     if framework:
         assert re.fullmatch(r"\d+\.\d+\.\d+", info.framework_version or "")
     assert outcome.site_dir == tmp_path / "work" / "build" / out
@@ -54,7 +59,9 @@ async def test_second_build_hits_cache(build_cache, copy_project, tmp_path):
     )
     assert first.verdict_status == second.verdict_status == "ok"
     assert second.info.cache_hit is True
-    assert (second.site_dir / "index.html").read_text() == (first.site_dir / "index.html").read_text()
+    assert (second.site_dir / "index.html").read_text() == (
+        first.site_dir / "index.html"
+    ).read_text()
 
 
 async def test_unsafe_no_sandbox_is_recorded(build_cache, copy_project, tmp_path):

@@ -79,11 +79,13 @@ def test_tar_traversal_rejected(tmp_path):
 def test_zip_bomb_rejected_while_extracting(tmp_path):
     # 300 MB of zeros compresses to ~300 KB: the cap is enforced on bytes written, not headers.
     arc = tmp_path / "bomb.zip"
-    with zipfile.ZipFile(arc, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("index.html", "w", force_zip64=True) as f:
-            chunk = b"\0" * (1 << 20)
-            for _ in range(300):
-                f.write(chunk)
+    with (
+        zipfile.ZipFile(arc, "w", compression=zipfile.ZIP_DEFLATED) as zf,
+        zf.open("index.html", "w", force_zip64=True) as f,
+    ):
+        chunk = b"\0" * (1 << 20)
+        for _ in range(300):
+            f.write(chunk)
     with pytest.raises(IntakeRejected, match="zip bomb"):
         intake(arc, tmp_path / "work")
     assert not (tmp_path / "work" / "unpacked").exists()

@@ -43,8 +43,10 @@ async def test_serves_files_with_mime_types(server, site_dir):
     site = server.register(site_dir)
     r = await _get(server, site, "/assets/app.js")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
-    assert (await _get(server, site, "/assets/style.css")).headers["content-type"].startswith(
-        "text/css"
+    assert (
+        (await _get(server, site, "/assets/style.css"))
+        .headers["content-type"]
+        .startswith("text/css")
     )
     assert (await _get(server, site, "/logo.svg")).headers["content-type"] == "image/svg+xml"
     assert (await _get(server, site, "/")).text == "<h1>app</h1>"

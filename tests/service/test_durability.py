@@ -76,22 +76,22 @@ def test_kill9_mid_batch_then_restart_every_job_gets_exactly_one_verdict(tmp_pat
 
 
 def test_full_queue_gets_429_with_retry_after(tmp_path: Path) -> None:
-    svc = ServiceProcess(tmp_path / "q.db", "--workers", "1", "--queue-max", "2").start()
+    svc = ServiceProcess(tmp_path / "q.db", "--workers", "1", "--queue-max", "1").start()
     try:
         with httpx.Client(base_url=svc.url, timeout=60) as c:
 
             def submit(n: int) -> httpx.Response:
                 return c.post("/v1/jobs", json={"html": PAGE.format(n=n)})
 
-            # One job is taken by the single worker, two may wait; a burst of 12 overflows.
+            # One job is taken by the single worker, one may wait; a burst of 8 overflows.
             with ThreadPoolExecutor(4) as ex:
-                answers = list(ex.map(submit, range(12)))
+                answers = list(ex.map(submit, range(8)))
             codes = [a.status_code for a in answers]
             assert set(codes) <= {202, 429} and codes.count(429) >= 1, codes
             refused = next(a for a in answers if a.status_code == 429)
             assert int(refused.headers["Retry-After"]) >= 1 and "queue full" in refused.text
             accepted = [a.json()["id"] for a in answers if a.status_code == 202]
-            assert len(accepted) >= 3
+            assert len(accepted) >= 2
             assert all(v["status"] == "done" for v in wait_all(c, accepted))
             assert 'fjudge_requests_refused_total{reason="queue_full"}' in c.get("/metrics").text
     finally:

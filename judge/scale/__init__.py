@@ -1,0 +1,1 @@
+"""Scale-out runners (Ray)."""
