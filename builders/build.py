@@ -183,11 +183,14 @@ async def build_submission(
     info = {"tool": p.tool, "command": p.command_text}
     sandbox = not unsafe_no_sandbox
     info["sandbox"] = "bwrap" if sandbox else "none (--unsafe-no-sandbox)"
+    notes: list[str] = []  # warnings that lead the log (e.g. lockfile entries without integrity)
 
     def done(status: str, site: Path | None = None, **kw) -> BuildOutcome:
         kw.setdefault("seconds", round(time.monotonic() - start, 3))
         if kw.get("log_tail"):
             kw["log_tail"] = kw["log_tail"][-LOG_TAIL_CHARS:]
+        if notes:
+            kw["log_tail"] = "\n".join([*notes, kw.get("log_tail") or ""]).rstrip("\n")
         return _outcome(BuildInfo(status=status, **{**info, **kw}), site)  # type: ignore[arg-type]
 
     try:
@@ -228,6 +231,7 @@ async def build_submission(
     except OSError as exc:
         return done("infra_error", reason=f"install could not run: {exc}")
     info["cache_hit"] = inst.cache_hit
+    notes.extend(inst.warnings)
     if inst.status != "ok" or inst.node_modules is None:
         fw, ver = await resolve_framework(build_dir, manifest, None, use_registry=False)
         return done(

@@ -13,12 +13,14 @@ import os
 import re
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from builders.cache import LOCKFILES, NodeModulesCache, cache_key, local_dep_paths, lockfile_of
+from builders.lockfile import check_project_lockfiles, registry_config
 from builders.sandbox import Limits, run_command
+from builders.semver_checks import ManifestError
 
 NPM_FLAGS = ["--ignore-scripts", "--no-audit", "--no-fund", "--no-progress", "--prefer-offline"]
 # npm error codes that mean the environment failed, not the submission.
@@ -48,7 +50,7 @@ _INFRA_TEXT = re.compile(r"network request to .* failed|socket hang up|ENOSPC|no
 class InstallResult:
     """Outcome of making node_modules available for a project."""
 
-    status: Literal["ok", "install_failed", "infra_error"]
+    status: Literal["ok", "install_failed", "infra_error", "invalid_manifest"]
     node_modules: Path | None = None
     key: str = ""
     cache_hit: bool = False
@@ -56,6 +58,7 @@ class InstallResult:
     log_tail: str = ""
     command: str = ""
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
 
 def classify_npm_failure(log: str) -> tuple[Literal["install_failed", "infra_error"], str]:
@@ -93,7 +96,9 @@ def _stage(project: Path, manifest: dict[str, Any], staging: Path) -> None:
             continue  # npm reports the missing dependency itself
         dst.parent.mkdir(parents=True, exist_ok=True)
         if src.is_dir():
-            shutil.copytree(src, dst, symlinks=True, ignore=shutil.ignore_patterns("node_modules"))
+            # yarn/pnpm lockfiles are never checked (builders.lockfile), so npm must not see them.
+            skip = shutil.ignore_patterns("node_modules", "yarn.lock", "pnpm-lock.yaml")
+            shutil.copytree(src, dst, symlinks=True, ignore=skip)
         else:
             shutil.copyfile(src, dst)
 
@@ -121,14 +126,29 @@ async def install(
 ) -> InstallResult:
     """Return a cached node_modules for the project, installing it first on a miss."""
     start = time.monotonic()
+    try:
+        # Before npm sees the lockfile: every `resolved` must be our registry or in-project.
+        cfg = await registry_config()
+    except (OSError, ValueError) as exc:
+        return InstallResult("infra_error", reason=f"cannot read the npm registry config: {exc}")
+    try:
+        warnings = await asyncio.to_thread(
+            check_project_lockfiles, project, local_dep_paths(manifest), cfg
+        )
+    except ManifestError as exc:
+        return InstallResult("invalid_manifest", reason=str(exc))
     key, parts = cache_key(project, manifest, node, npm)
     hit = cache.lookup(key)
     if hit is not None:
-        return InstallResult("ok", hit, key, cache_hit=True, seconds=time.monotonic() - start)
+        return InstallResult(
+            "ok", hit, key, cache_hit=True, seconds=time.monotonic() - start, warnings=warnings
+        )
     async with cache.lock(key, shared=False):
         hit = cache.lookup(key)  # someone else installed it while we waited
         if hit is not None:
-            return InstallResult("ok", hit, key, cache_hit=True, seconds=time.monotonic() - start)
+            return InstallResult(
+                "ok", hit, key, cache_hit=True, seconds=time.monotonic() - start, warnings=warnings
+            )
         staging = cache.new_staging()
         try:
             await asyncio.to_thread(_stage, project, manifest, staging)
@@ -171,6 +191,7 @@ async def install(
                 log_tail=res.output_tail,
                 command=cmd,
                 seconds=time.monotonic() - start,
+                warnings=warnings,
             )
         finally:
             await asyncio.to_thread(shutil.rmtree, staging, True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import colorsys
+
 import numpy as np
 import pytest
 from matplotlib.colors import rgb_to_hsv as mpl_rgb_to_hsv
@@ -97,16 +99,16 @@ def test_symmetry_and_balance():
 def test_hue_harmony():
     two = Image.new("RGB", (200, 100), (255, 0, 0))
     ImageDraw.Draw(two).rectangle([100, 0, 200, 100], fill=(0, 255, 255))  # complement
-    rainbow = Image.fromarray(
-        (np.array(
-            [[[*(np.array(__import__("colorsys").hsv_to_rgb(x / 200, 1, 1)) * 255)] for x in range(200)]] * 100
-        )).astype(np.uint8)
-    )
+    row = np.array([colorsys.hsv_to_rgb(x / 200, 1, 1) for x in range(200)]) * 255
+    rainbow = Image.fromarray(np.repeat(row[None], 100, axis=0).astype(np.uint8))
     f2 = pixel_features(prepare(to_array(two)))
     fr = pixel_features(prepare(to_array(rainbow)))
+    f1 = pixel_features(prepare(to_array(solid((255, 0, 0)))))
     assert f2["harmony"] == pytest.approx(1.0, abs=1e-3)
     assert fr["harmony"] < 0.5
-    assert fr["hue_spread"] > 0.9 > f2["hue_spread"]
+    # Circular variance: one hue → 0; hues all round the wheel (or exact complements) → 1.
+    assert f1["hue_spread"] == pytest.approx(0, abs=1e-5)
+    assert fr["hue_spread"] > 0.9
 
 
 def test_every_feature_is_documented_and_finite():
