@@ -1,7 +1,8 @@
 """Public entry point: turn a submission directory into a directory to serve, or a clear failure.
 
 Order: copy into `work` (the original is never touched) → detect → node-semver manifest checks →
-cached `npm ci`/`npm install --ignore-scripts` (outside the sandbox, registry only) → the project's
+lockfile sources (`builders.lockfile`: registry or in-project only) → cached
+`npm ci`/`npm install --ignore-scripts` (outside the sandbox, registry only) → the project's
 own build in the bubblewrap sandbox (no network, read-only system, rlimits, wall timeout) →
 find and vet the output.
 """

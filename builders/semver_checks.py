@@ -112,11 +112,25 @@ def check_spec(name: str, spec: Any) -> None:
     return None
 
 
+def _check_overrides(name: str, value: Any) -> None:
+    # `overrides` specs are fetched like dependencies (`"x": "https://evil/x.tgz"` would be).
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _check_overrides(name if key == "." else key, sub)
+    elif not (isinstance(value, str) and value.startswith("$")):  # `$dep` reuses a spec
+        check_spec(name, value)
+
+
 def validate_dependencies(manifest: dict[str, Any]) -> None:
-    """Check every dependency spec in every dependency map."""
+    """Check every dependency spec in every dependency map (and in `overrides`)."""
     for fld in DEP_FIELDS:
         for name, spec in (manifest.get(fld) or {}).items():
             check_spec(name, spec)
+    overrides = manifest.get("overrides")
+    if overrides is not None and not isinstance(overrides, dict):
+        raise ManifestError("package.json field 'overrides' must be an object")
+    for name, spec in (overrides or {}).items():
+        _check_overrides(name, spec)
 
 
 def all_dependencies(manifest: dict[str, Any]) -> dict[str, str]:

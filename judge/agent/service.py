@@ -149,7 +149,11 @@ async def run_agent(
                 runs.append(_skipped(["wall_time"]))
                 continue
             budget = Budget(b.agent_steps, left / (setup.runs - run), b.agent_tokens // setup.runs)
-            await _reset(page, url, next(iter(viewports.values())))
+            try:
+                await _reset(page, url, next(iter(viewports.values())))
+            except Exception as exc:  # the page broke under the previous run: its fault
+                runs.append(_skipped([], f"run {run}: page could not be reloaded: {exc}"[:300]))
+                continue
             tools = PageTools(page, store, viewports)
             try:
                 got = await asyncio.wait_for(
@@ -183,9 +187,10 @@ async def run_agent(
     )
 
 
-def _skipped(hits: list[str]) -> RunResult:
+def _skipped(hits: list[str], error: str | None = None) -> RunResult:
     tokens = {"prompt": 0, "completion": 0, "image": 0, "total": 0}
-    return RunResult(answers={}, tokens=tokens, budget_hits=hits, all_cached=False)
+    errors = [error] if error else []
+    return RunResult(answers={}, tokens=tokens, budget_hits=hits, errors=errors, all_cached=False)
 
 
 def finish_verdict(
