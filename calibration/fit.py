@@ -112,7 +112,29 @@ def fit_ratings(
     progress: Callable[[str], None] | None = None,
 ) -> CalibrationFile:
     """Compare weight models by k-fold CV, keep the best, fit it on all items, add a mapping."""
-    say = progress or (lambda _m: None)
+    from threadpoolctl import threadpool_limits
+
+    # Small data: OpenMP/BLAS threads only add contention (badly so on a loaded machine).
+    with threadpool_limits(1):
+        return _fit_ratings(
+            labels, verdicts, rubric=rubric, judge_version=judge_version,
+            feature_version=feature_version, folds=folds, seed=seed, resamples=resamples,
+            say=progress or (lambda _m: None),
+        )
+
+
+def _fit_ratings(
+    labels: LabelSet,
+    verdicts: Mapping[str, Verdict],
+    *,
+    rubric: RubricRef,
+    judge_version: str,
+    feature_version: str,
+    folds: int,
+    seed: int,
+    resamples: int,
+    say: Callable[[str], None],
+) -> CalibrationFile:
     human = mean_ratings(labels)
     items = [i for i in human if i in verdicts and verdicts[i].status == "ok"]
     if len(items) < max(10, 2 * folds):

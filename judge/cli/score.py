@@ -109,6 +109,12 @@ def _check_static_options(opts) -> None:
             _usage(str(exc))
     if opts.calibration is not None and not opts.calibration.is_file():
         _usage(f"calibration file not found: {opts.calibration}")
+    from judge.agent.service import AgentConfigError, resolve
+
+    try:
+        resolve(opts)
+    except AgentConfigError as exc:
+        _usage(str(exc))
 
 
 def _calibrator(opts):

@@ -81,8 +81,9 @@ def test_calibration_refused_for_another_rubric_version(fitted, tmp_path):
     sha = save_calibration(fitted, path)
     cal = load_calibration(path)
     assert cal.source_sha256 == sha
-    assert apply(verdict({"edge_density": 0.5, "contrast_rms": 0.5}), cal).calibration.file_sha256 == sha
-    other = verdict({"edge_density": 0.5, "contrast_rms": 0.5}, RubricRef(id="screenshot", version="2.0.0"))
+    v = next(iter(synthetic(1, 9)[0].values()))
+    assert apply(v, cal).calibration.file_sha256 == sha
+    other = v.model_copy(update={"rubric": RubricRef(id="screenshot", version="2.0.0")})
     with pytest.raises(CalibrationMismatch, match=r"fitted for rubric 'screenshot' version 1.0.0.*version 2.0.0"):
         apply(other, cal)
 

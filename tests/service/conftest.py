@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from service_harness import ServiceProcess
+
+from tests.service.service_harness import ServiceProcess
 
 
 @pytest.fixture(scope="module")

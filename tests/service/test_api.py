@@ -11,7 +11,8 @@ import zipfile
 
 import httpx
 import pytest
-from service_harness import ServiceProcess, wait_all
+
+from tests.service.service_harness import ServiceProcess, wait_all
 
 PAGE = "<!doctype html><title>t</title><h1>Hello {n}</h1><p>A small page number {n}.</p>"
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from service_harness import ServiceProcess, wait_all
+
+from tests.service.service_harness import ServiceProcess, wait_all
 
 PAGE = "<!doctype html><title>p{n}</title><h1>Page {n}</h1><p>Paragraph of page {n}.</p>"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from service_harness import ServiceProcess
+
+from tests.service.service_harness import ServiceProcess
 
 PROMPT = "<|user|>Write a landing page for a bakery.<|assistant|>"
 GOOD = "```html\n<!doctype html><title>B</title><h1>Bakery</h1><p>Warm bread daily.</p>\n```"

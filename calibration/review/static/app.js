@@ -15,11 +15,12 @@ function show(section) {
 }
 
 function shots(el, view) {
+  el.dataset.item = view.item;
   el.replaceChildren(...view.images.map((im) => {
     const f = document.createElement("figure");
     const img = document.createElement("img");
     img.src = im.url; img.alt = view.item + " " + im.name;
-    const c = document.createElement("figcaption"); c.textContent = im.name;
+    const c = document.createElement("figcaption"); c.textContent = view.item + " · " + im.name;
     f.append(img, c); return f;
   }));
 }

@@ -1,0 +1,82 @@
+"""`fjudge calibrate fit|report` and `fjudge review --export` end to end on generated images."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from typer.testing import CliRunner
+
+from judge.cli import app
+
+
+@pytest.fixture
+def labelled(tmp_path, monkeypatch):
+    """24 screenshots with more clutter → lower rating; two raters with noise."""
+    monkeypatch.setenv("FJUDGE_CACHE", str(tmp_path / "cache"))
+    rng = np.random.default_rng(0)
+    rows = ["item,rating,rater,scale_min,scale_max"]
+    for k in range(24):
+        img = Image.new("RGB", (512, 384), "white")
+        d = ImageDraw.Draw(img)
+        for _ in range(k * 6):
+            x, y = rng.integers(0, 512), rng.integers(0, 384)
+            d.line([x, y, x + rng.integers(-80, 80), y + rng.integers(-80, 80)], fill=tuple(rng.integers(0, 255, 3).tolist()), width=2)
+        img.save(tmp_path / f"s{k}.png")
+        truth = 9 - 8 * k / 23
+        for rater in ("ann", "bob"):
+            rows.append(f"s{k}.png,{np.clip(round(truth + rng.normal(0, 0.7), 1), 1, 9)},{rater},1,9")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    return tmp_path
+
+
+def test_fit_then_report_with_calibration(labelled):
+    runner = CliRunner()
+    out = labelled / "cal.json"
+    res = runner.invoke(app, ["calibrate", "fit", str(labelled / "labels.csv"), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "5-fold cross-validated agreement on 24 items" in res.output
+    assert "pearson" in res.output and "spearman" in res.output
+    cal = json.loads(out.read_text())
+    assert cal["rubric"] == {"id": "screenshot", "version": cal["rubric"]["version"]}
+    assert cal["cv"]["spearman"]["value"] > 0.7
+    # Second fit reuses every cached verdict.
+    res = runner.invoke(app, ["calibrate", "fit", str(labelled / "labels.csv"), "-o", str(out)])
+    assert "24 cached verdicts, judging 0 items" in res.output
+    rep = labelled / "rep"
+    res = runner.invoke(
+        app, ["calibrate", "report", str(labelled / "labels.csv"), "--calibration", str(out), "-o", str(rep)]
+    )
+    assert res.exit_code == 0, res.output
+    assert "human ceiling" in res.output and "krippendorff_alpha" in res.output
+    html = (rep / "report.html").read_text()
+    assert "Worst disagreements" in html and "data:image/png;base64" in html
+    assert (rep / "scatter.png").stat().st_size > 1000 and (rep / "reliability.png").is_file()
+
+
+def test_label_errors_exit_2_with_line(labelled):
+    (labelled / "bad.csv").write_text("item,rating\ns0.png,3\nnope.png,4\n")
+    res = CliRunner().invoke(app, ["calibrate", "fit", str(labelled / "bad.csv"), "-o", "x.json"])
+    assert res.exit_code == 2
+    assert "bad.csv:3: item 'nope.png' not found" in res.output
+
+
+def test_report_refuses_calibration_of_another_rubric_version(labelled):
+    runner = CliRunner()
+    out = labelled / "cal.json"
+    assert runner.invoke(app, ["calibrate", "fit", str(labelled / "labels.csv"), "-o", str(out)]).exit_code == 0
+    cal = json.loads(out.read_text())
+    cal["rubric"]["version"] = "0.0.1-old"
+    out.write_text(json.dumps(cal))
+    res = runner.invoke(app, ["calibrate", "report", str(labelled / "labels.csv"), "--calibration", str(out)])
+    assert res.exit_code == 2
+    assert "version 0.0.1-old" in res.output and "refit" in res.output
+
+
+def test_review_export_empty_store(labelled):
+    out = labelled / "export.jsonl"
+    res = CliRunner().invoke(app, ["review", str(labelled), "--export", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_text() == ""
