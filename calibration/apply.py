@@ -30,7 +30,9 @@ def load_calibration(path: str | Path) -> CalibrationFile:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise CalibrationMismatch(f"{path}: not a calibration file (invalid JSON: {exc.msg})") from None
+        raise CalibrationMismatch(
+            f"{path}: not a calibration file (invalid JSON: {exc.msg})"
+        ) from None
     if not isinstance(data, dict) or data.get("format") != CALIBRATION_FORMAT:
         found = data.get("format") if isinstance(data, dict) else None
         raise CalibrationMismatch(
@@ -53,7 +55,7 @@ def check_rubric(cal: CalibrationFile, rubric_id: str, rubric_version: str) -> N
 def apply(verdict: Verdict, cal: CalibrationFile) -> Verdict:
     """Verdict with `calibration` filled in (raw score kept); refuses another rubric version."""
     check_rubric(cal, verdict.rubric.id, verdict.rubric.version)
-    if verdict.score is None or verdict.status != "ok":
+    if verdict.score is None or verdict.status in ("infra_error", "rejected"):
         return verdict
     row = feature_row(verdict)
     names = cal.model.features

@@ -117,8 +117,14 @@ def fit_ratings(
     # Small data: OpenMP/BLAS threads only add contention (badly so on a loaded machine).
     with threadpool_limits(1):
         return _fit_ratings(
-            labels, verdicts, rubric=rubric, judge_version=judge_version,
-            feature_version=feature_version, folds=folds, seed=seed, resamples=resamples,
+            labels,
+            verdicts,
+            rubric=rubric,
+            judge_version=judge_version,
+            feature_version=feature_version,
+            folds=folds,
+            seed=seed,
+            resamples=resamples,
             say=progress or (lambda _m: None),
         )
 
@@ -136,10 +142,10 @@ def _fit_ratings(
     say: Callable[[str], None],
 ) -> CalibrationFile:
     human = mean_ratings(labels)
-    items = [i for i in human if i in verdicts and verdicts[i].status == "ok"]
+    items = [i for i in human if i in verdicts and verdicts[i].status != "infra_error"]
     if len(items) < max(10, 2 * folds):
         raise CalibrationError(
-            f"only {len(items)} rated items have an ok verdict; need at least {max(10, 2 * folds)}"
+            f"only {len(items)} rated items have a verdict; need at least {max(10, 2 * folds)}"
         )
     scale = labels.scale or (min(human.values()), max(human.values()))
     y = np.array([human[i] for i in items])
@@ -205,7 +211,8 @@ def fit_pairs(
     seed: int = 0,
 ) -> CalibrationFile:
     """Feature-based Bradley–Terry on preference labels, CV'd by pairs (pairwise accuracy)."""
-    pairs = [p for p in labels.pairs if p.a in verdicts and p.b in verdicts]
+    ok = {i for i, v in verdicts.items() if v.status != "infra_error"}
+    pairs = [p for p in labels.pairs if p.a in ok and p.b in ok]
     if len(pairs) < max(10, 2 * folds):
         raise CalibrationError(f"only {len(pairs)} usable preference labels; need at least 10")
     items = sorted({x for p in pairs for x in (p.a, p.b)})

@@ -148,7 +148,9 @@ def read_labels(
     )
 
 
-def _scale(ratings: list[RatingLabel], default: tuple[float, float] | None) -> tuple[float, float] | None:
+def _scale(
+    ratings: list[RatingLabel], default: tuple[float, float] | None
+) -> tuple[float, float] | None:
     """The rating scale: declared on the rows, else the default, else the observed range."""
     if not ratings:
         return default

@@ -96,9 +96,7 @@ def krippendorff_alpha(by_rater: dict[str, dict[str, float]], level: str = "inte
     import krippendorff
 
     items = sorted({i for r in by_rater.values() for i in r})
-    data = np.array(
-        [[r.get(i, np.nan) for i in items] for r in by_rater.values()], dtype=float
-    )
+    data = np.array([[r.get(i, np.nan) for i in items] for r in by_rater.values()], dtype=float)
     if data.shape[0] < 2 or np.sum(~np.isnan(data).all(axis=0)) < 2:
         return float("nan")
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level))
@@ -176,7 +174,10 @@ def human_ceiling(
             continue
         mine = np.array([by_rater[r][i] for i in items])
         others = np.array(
-            [np.mean([by_rater[o][i] for o in raters if o != r and i in by_rater[o]]) for i in items]
+            [
+                np.mean([by_rater[o][i] for o in raters if o != r and i in by_rater[o]])
+                for i in items
+            ]
         )
         per["pearson"].append(pearson(mine, others))
         per["spearman"].append(spearman(mine, others))
@@ -185,7 +186,9 @@ def human_ceiling(
     for k, v in per.items():
         vals = [x for x in v if np.isfinite(x)]
         if vals:
-            out[k] = Interval(value=float(np.mean(vals)), low=min(vals), high=max(vals), n=len(vals))
+            out[k] = Interval(
+                value=float(np.mean(vals)), low=min(vals), high=max(vals), n=len(vals)
+            )
     alpha = krippendorff_alpha({r: by_rater[r] for r in raters})
     if np.isfinite(alpha):
         out["krippendorff_alpha"] = Interval(value=alpha, n=len(raters))

@@ -84,7 +84,10 @@ def fit_gbm(X: np.ndarray, y: np.ndarray, names: list[str], seed: int = 0) -> Fi
         )
     baseline = float(np.ravel(model._baseline_prediction)[0])
     return FittedModel(
-        kind="gbm", features=names, fill=fill.tolist(), params={"baseline": baseline, "trees": trees}
+        kind="gbm",
+        features=names,
+        fill=fill.tolist(),
+        params={"baseline": baseline, "trees": trees},
     )
 
 

@@ -93,7 +93,9 @@ def figures(rows: list[Row], rep: AgreementReport, out: Path) -> dict[str, str]:
     if len(rows) >= 2 and np.ptp(x) > 0:
         k, b = np.polyfit(x, y, 1)
         xs = np.linspace(x.min(), x.max(), 50)
-        ax.plot(xs, k * xs + b, color="C3", label=f"least squares (r={np.corrcoef(x, y)[0, 1]:.2f})")
+        ax.plot(
+            xs, k * xs + b, color="C3", label=f"least squares (r={np.corrcoef(x, y)[0, 1]:.2f})"
+        )
         ax.legend(loc="lower right")
     ax.set_xlabel("judge")
     ax.set_ylabel("human mean rating")
@@ -162,7 +164,9 @@ def write_report(out: Path, labels: LabelSet, rep: AgreementReport, rows: list[R
         )
         parts += [f"<tr><td>{e(k)}<td>{e(str(v))}" for k, v in rep.human_ceiling.items()]
         parts.append("</table>")
-    parts += [f"<h2>{e(k.title())}</h2><img src='data:image/png;base64,{v}'>" for k, v in figs.items()]
+    parts += [
+        f"<h2>{e(k.title())}</h2><img src='data:image/png;base64,{v}'>" for k, v in figs.items()
+    ]
     if len(rows) >= 4:
         x = np.array([r[1] for r in rows])
         y = np.array([r[2] for r in rows])

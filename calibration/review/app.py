@@ -128,7 +128,10 @@ def create_app(
     def pair(rater: Annotated[str, Query(min_length=1)]) -> dict:
         seen = store.compared(rater)
         all_pairs = [
-            (a, b) for i, a in enumerate(items) for b in items[i + 1 :] if frozenset((a.id, b.id)) not in seen
+            (a, b)
+            for i, a in enumerate(items)
+            for b in items[i + 1 :]
+            if frozenset((a.id, b.id)) not in seen
         ]
         total = len(items) * (len(items) - 1) // 2
         if not all_pairs:

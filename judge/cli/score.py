@@ -43,7 +43,7 @@ def score(
     ] = False,
     ray: Annotated[
         str | None,
-        typer.Option("--ray", help="Fan out on Ray ('auto', 'local' or an address)."),
+        typer.Option("--ray", help="Fan out on Ray: local (start one), auto (join) or an address."),
     ] = None,
 ) -> None:
     """Judge each input and print one verdict per input, in input order."""
@@ -211,7 +211,7 @@ def _score_ray(paths: list[Path], opts, address: str, mode: str) -> int:
     apply_cal = _calibrator(opts)
     if mode == "table":
         typer.echo(table_header())
-    addr = None if address in ("", "local", "auto") else address
+    addr = None if address in ("", "local") else address  # "auto" joins a running cluster
     for path, verdict in zip(paths, score_with_ray(paths, opts, addr), strict=True):
         _emit(apply_cal(verdict), path, mode)
     return 0

@@ -24,9 +24,7 @@ def _cells(a: np.ndarray, n: int) -> list[tuple[int, int, np.ndarray]]:
     h, w = a.shape[:2]
     ys = np.linspace(0, h, n + 1).astype(int)
     xs = np.linspace(0, w, n + 1).astype(int)
-    return [
-        (r, c, a[ys[r] : ys[r + 1], xs[c] : xs[c + 1]]) for r in range(n) for c in range(n)
-    ]
+    return [(r, c, a[ys[r] : ys[r + 1], xs[c] : xs[c + 1]]) for r in range(n) for c in range(n)]
 
 
 def pixel_descriptors(p: Prepared) -> dict[str, float]:
@@ -60,7 +58,9 @@ def pixel_descriptors(p: Prepared) -> dict[str, float]:
         m, o = gradient(img)
         ob = ((o % np.pi) / np.pi * 4).astype(int) % 4
         for r, c, cell in _cells(np.dstack([m, ob]), 2):
-            e = np.bincount(cell[..., 1].astype(int).ravel(), weights=cell[..., 0].ravel(), minlength=4)
+            e = np.bincount(
+                cell[..., 1].astype(int).ravel(), weights=cell[..., 0].ravel(), minlength=4
+            )
             for k, v in enumerate(e / cell[..., 0].size):
                 f[f"px.gist{s}_{r}{c}_{k}"] = float(v)
     img = g

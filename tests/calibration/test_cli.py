@@ -23,11 +23,17 @@ def labelled(tmp_path, monkeypatch):
         d = ImageDraw.Draw(img)
         for _ in range(k * 6):
             x, y = rng.integers(0, 512), rng.integers(0, 384)
-            d.line([x, y, x + rng.integers(-80, 80), y + rng.integers(-80, 80)], fill=tuple(rng.integers(0, 255, 3).tolist()), width=2)
+            d.line(
+                [x, y, x + rng.integers(-80, 80), y + rng.integers(-80, 80)],
+                fill=tuple(rng.integers(0, 255, 3).tolist()),
+                width=2,
+            )
         img.save(tmp_path / f"s{k}.png")
         truth = 9 - 8 * k / 23
         for rater in ("ann", "bob"):
-            rows.append(f"s{k}.png,{np.clip(round(truth + rng.normal(0, 0.7), 1), 1, 9)},{rater},1,9")
+            rows.append(
+                f"s{k}.png,{np.clip(round(truth + rng.normal(0, 0.7), 1), 1, 9)},{rater},1,9"
+            )
     (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
     return tmp_path
 
@@ -47,7 +53,16 @@ def test_fit_then_report_with_calibration(labelled):
     assert "24 cached verdicts, judging 0 items" in res.output
     rep = labelled / "rep"
     res = runner.invoke(
-        app, ["calibrate", "report", str(labelled / "labels.csv"), "--calibration", str(out), "-o", str(rep)]
+        app,
+        [
+            "calibrate",
+            "report",
+            str(labelled / "labels.csv"),
+            "--calibration",
+            str(out),
+            "-o",
+            str(rep),
+        ],
     )
     assert res.exit_code == 0, res.output
     assert "human ceiling" in res.output and "krippendorff_alpha" in res.output
@@ -66,11 +81,18 @@ def test_label_errors_exit_2_with_line(labelled):
 def test_report_refuses_calibration_of_another_rubric_version(labelled):
     runner = CliRunner()
     out = labelled / "cal.json"
-    assert runner.invoke(app, ["calibrate", "fit", str(labelled / "labels.csv"), "-o", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["calibrate", "fit", str(labelled / "labels.csv"), "-o", str(out)]
+        ).exit_code
+        == 0
+    )
     cal = json.loads(out.read_text())
     cal["rubric"]["version"] = "0.0.1-old"
     out.write_text(json.dumps(cal))
-    res = runner.invoke(app, ["calibrate", "report", str(labelled / "labels.csv"), "--calibration", str(out)])
+    res = runner.invoke(
+        app, ["calibrate", "report", str(labelled / "labels.csv"), "--calibration", str(out)]
+    )
     assert res.exit_code == 2
     assert "version 0.0.1-old" in res.output and "refit" in res.output
 

@@ -42,7 +42,9 @@ def synthetic(n: int, seed: int) -> tuple[dict[str, Verdict], dict[str, float]]:
         f.update({f"noise{k}": rng.normal() for k in range(5)})
         verdicts[f"item{seed}-{i}"] = verdict(f)
         # Monotone: increasing in contrast, decreasing in edge density, non-linear.
-        truth[f"item{seed}-{i}"] = 1 + 8 / (1 + np.exp(-(4 * f["contrast_rms"] - 3 * f["edge_density"] ** 2)))
+        truth[f"item{seed}-{i}"] = 1 + 8 / (
+            1 + np.exp(-(4 * f["contrast_rms"] - 3 * f["edge_density"] ** 2))
+        )
     return verdicts, truth
 
 
@@ -84,7 +86,9 @@ def test_calibration_refused_for_another_rubric_version(fitted, tmp_path):
     v = next(iter(synthetic(1, 9)[0].values()))
     assert apply(v, cal).calibration.file_sha256 == sha
     other = v.model_copy(update={"rubric": RubricRef(id="screenshot", version="2.0.0")})
-    with pytest.raises(CalibrationMismatch, match=r"fitted for rubric 'screenshot' version 1.0.0.*version 2.0.0"):
+    with pytest.raises(
+        CalibrationMismatch, match=r"fitted for rubric 'screenshot' version 1.0.0.*version 2.0.0"
+    ):
         apply(other, cal)
 
 
@@ -104,8 +108,13 @@ def test_gbm_json_predicts_exactly_like_sklearn():
     names = ["a", "b", "c", "score"]
     model = fit_gbm(X, y, names)
     ref = HistGradientBoostingRegressor(
-        max_iter=200, learning_rate=0.05, max_depth=3, min_samples_leaf=10, l2_regularization=1.0,
-        monotonic_cst=[0, 0, 0, 1], random_state=0,
+        max_iter=200,
+        learning_rate=0.05,
+        max_depth=3,
+        min_samples_leaf=10,
+        l2_regularization=1.0,
+        monotonic_cst=[0, 0, 0, 1],
+        random_state=0,
     ).fit(X, y)
     Xt = rng.normal(size=(30, 4))
     assert np.allclose(predict(model, Xt), ref.predict(Xt))

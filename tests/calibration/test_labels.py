@@ -40,7 +40,10 @@ def test_jsonl_pairs(tmp_path):
         '{"a": "x", "b": "y", "winner": "a", "rater": "ann"}\n\n{"a": "y", "b": "z", "winner": "tie"}\n',
     )
     ls = read_labels(p)
-    assert [(q.a, q.b, q.winner, q.line) for q in ls.pairs] == [("x", "y", "a", 1), ("y", "z", "tie", 3)]
+    assert [(q.a, q.b, q.winner, q.line) for q in ls.pairs] == [
+        ("x", "y", "a", 1),
+        ("y", "z", "tie", 3),
+    ]
     assert ls.items() == ["x", "y", "z"]
 
 
@@ -49,11 +52,23 @@ def test_jsonl_pairs(tmp_path):
     [
         ("l.csv", "item,rating,colour\nx,3,red\n", "l.csv:2: unknown column(s) colour"),
         ("l.csv", "item,rating\nx,3\nmissing.png,4\n", "l.csv:3: item 'missing.png' not found"),
-        ("l.csv", "item,rating,scale_min,scale_max\nx,3,1,5\ny,7,1,5\n", "l.csv:3: rating 7.0 is outside"),
+        (
+            "l.csv",
+            "item,rating,scale_min,scale_max\nx,3,1,5\ny,7,1,5\n",
+            "l.csv:3: rating 7.0 is outside",
+        ),
         ("l.csv", "item,rating\nx,three\n", "l.csv:2: rating 'three' is not a number"),
         ("l.csv", "item,rating\nx,\n", "l.csv:2: a rating row needs item and rating"),
-        ("l.jsonl", '{"item": "x", "rating": 1}\n{"item": "y", "rating": 2\n', "l.jsonl:2: invalid JSON"),
-        ("l.jsonl", '{"a": "x", "b": "y", "winner": "left"}\n', "l.jsonl:1: winner must be a, b or tie"),
+        (
+            "l.jsonl",
+            '{"item": "x", "rating": 1}\n{"item": "y", "rating": 2\n',
+            "l.jsonl:2: invalid JSON",
+        ),
+        (
+            "l.jsonl",
+            '{"a": "x", "b": "y", "winner": "left"}\n',
+            "l.jsonl:1: winner must be a, b or tie",
+        ),
         ("l.jsonl", '{"a": "x", "b": "x", "winner": "a"}\n', "cannot be compared with itself"),
         ("l.jsonl", "[1, 2]\n", "l.jsonl:1: each line must be a JSON object"),
         ("l.csv", "", "empty file"),
@@ -76,8 +91,14 @@ def test_default_scale_and_require_files(tmp_path):
 
 
 def test_write_then_read_round_trip(tmp_path):
-    p = write(tmp_path, "l.jsonl", json.dumps({"item": "x", "rating": 4, "rater": "ann", "dimension": "visual"}) + "\n"
-              + json.dumps({"a": "x", "b": "y", "winner": "b", "rater": "bob"}) + "\n")
+    p = write(
+        tmp_path,
+        "l.jsonl",
+        json.dumps({"item": "x", "rating": 4, "rater": "ann", "dimension": "visual"})
+        + "\n"
+        + json.dumps({"a": "x", "b": "y", "winner": "b", "rater": "bob"})
+        + "\n",
+    )
     ls = read_labels(p)
     out = tmp_path / "out.jsonl"
     write_labels(out, ls.ratings, ls.pairs)

@@ -68,7 +68,9 @@ def test_krippendorff_textbook_example():
         [1, None, 2, 1, 3, 3, 4, 3, None, None, None, None, None, None, None],
         [None, None, 2, 1, 3, 4, 4, None, 2, 1, 1, 3, 3, None, 4],
     ]
-    by_rater = {f"r{k}": {f"u{i}": v for i, v in enumerate(r) if v is not None} for k, r in enumerate(rows)}
+    by_rater = {
+        f"r{k}": {f"u{i}": v for i, v in enumerate(r) if v is not None} for k, r in enumerate(rows)
+    }
     assert M.krippendorff_alpha(by_rater, "nominal") == pytest.approx(0.691, abs=1e-3)
     assert M.krippendorff_alpha(by_rater, "interval") == pytest.approx(0.811, abs=1e-3)
 
@@ -84,15 +86,28 @@ def test_bootstrap_interval_deterministic_and_brackets_value():
 
 def test_agreement_keys():
     out = M.agreement(P, H, (1, 9), resamples=100)
-    assert set(out) == {"pearson", "spearman", "kendall_tau_b", "pairwise_accuracy", "mae", "rmse", "qwk"}
+    assert set(out) == {
+        "pearson",
+        "spearman",
+        "kendall_tau_b",
+        "pairwise_accuracy",
+        "mae",
+        "rmse",
+        "qwk",
+    }
     assert set(M.agreement(P, H, None, resamples=100)) == {
-        "pearson", "spearman", "kendall_tau_b", "pairwise_accuracy"
+        "pearson",
+        "spearman",
+        "kendall_tau_b",
+        "pairwise_accuracy",
     }
 
 
 def test_human_ceiling_leave_one_rater_out():
     truth = rng.uniform(1, 9, 40)
-    raters = {f"r{k}": {f"i{j}": t + rng.normal(0, 1) for j, t in enumerate(truth)} for k in range(4)}
+    raters = {
+        f"r{k}": {f"i{j}": t + rng.normal(0, 1) for j, t in enumerate(truth)} for k in range(4)
+    }
     c = M.human_ceiling(raters)
     assert set(c) == {"pearson", "spearman", "mae", "krippendorff_alpha"}
     assert c["pearson"].low <= c["pearson"].value <= c["pearson"].high

@@ -55,7 +55,9 @@ async def test_reviewer_rates_three_items_and_one_pair(served):
         await page.click("#start-rate")
         for n in range(3):
             await page.wait_for_selector("#rate:not(.hidden)")
-            await page.wait_for_function(f"document.getElementById('progress').textContent.startsWith('{n} /')")
+            await page.wait_for_function(
+                f"document.getElementById('progress').textContent.startsWith('{n} /')"
+            )
             item = await page.text_content("#rate-item")
             assert await page.locator("#rate-shots img").count() == 1
             if n == 0:
@@ -80,7 +82,9 @@ async def test_reviewer_rates_three_items_and_one_pair(served):
         assert left != right
         await page.locator("body").click(position={"x": 5, "y": 5})
         await page.keyboard.press("ArrowRight")
-        await page.wait_for_function("document.getElementById('progress').textContent.startsWith('1 /')")
+        await page.wait_for_function(
+            "document.getElementById('progress').textContent.startsWith('1 /')"
+        )
         await browser.close()
     export = httpx.get(f"{url}/api/export").text
     out = root / "export.jsonl"
@@ -100,9 +104,13 @@ def test_pairs_sides_are_randomised_and_inputs_validated(served):
         lefts.add((r["left"]["item"], r["right"]["item"]))
     # Three items, 12 reviewers: both orders of some pair must show up.
     assert any((b, a) in lefts for a, b in lefts)
-    bad = httpx.post(f"{url}/api/rate", json={"rater": "x", "item": "site0.png", "ratings": {"overall": 9}})
+    bad = httpx.post(
+        f"{url}/api/rate", json={"rater": "x", "item": "site0.png", "ratings": {"overall": 9}}
+    )
     assert bad.status_code == 422
-    bad = httpx.post(f"{url}/api/rate", json={"rater": "x", "item": "../etc/passwd", "ratings": {"overall": 3}})
+    bad = httpx.post(
+        f"{url}/api/rate", json={"rater": "x", "item": "../etc/passwd", "ratings": {"overall": 3}}
+    )
     assert bad.status_code == 422
     assert httpx.get(f"{url}/img/99/0").status_code == 404
     assert json.loads(httpx.get(f"{url}/api/config").text)["dimensions"] == ["visual", "overall"]

@@ -83,6 +83,9 @@ def test_usage_errors_exit_2(tmp_path):
     assert fjudge("score", SITES / "good", "--rubric", "nope").returncode == 2
     r = fjudge("score", SITES / "good", "--judge", "psychic")
     assert r.returncode == 2 and "--judge" in r.stderr
+    no_model = {"FJUDGE_MODEL": "", "OPENAI_BASE_URL": ""}
+    r = fjudge("score", SITES / "good", "--judge", "agent", env=no_model)
+    assert r.returncode == 2 and "model" in r.stderr
 
 
 def test_no_browser_exits_3():

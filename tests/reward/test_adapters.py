@@ -81,7 +81,9 @@ def test_trl_reward_function_as_grpo_trainer_calls_it() -> None:
         trainer_state=SimpleNamespace(global_step=0),
     )
     assert got == pytest.approx([1.0, 0.25, -1.0])
-    plain = reward(prompts=["p"], completions=[GOOD], trainer_state=SimpleNamespace(global_step=500))
+    plain = reward(
+        prompts=["p"], completions=[GOOD], trainer_state=SimpleNamespace(global_step=500)
+    )
     assert 0 < plain[0] <= 1  # judge only (no tests signal), fully warmed up
     assert completion_text("x") == "x"
 

@@ -21,7 +21,9 @@ def png(img: Image.Image) -> bytes:
 
 def ctx_for(img: Image.Image) -> CheckContext:
     cap = ViewportCapture(name="image", width=img.width, height=img.height, screenshot=png(img))
-    return CheckContext(rubric=load_rubric("screenshot"), captures={"image": cap}, events=PageEvents())
+    return CheckContext(
+        rubric=load_rubric("screenshot"), captures={"image": cap}, events=PageEvents()
+    )
 
 
 def text_page(fg: tuple[int, int, int]) -> Image.Image:

@@ -68,7 +68,9 @@ def test_flat_image_features():
 
 
 def test_busy_image_is_more_complex_than_page():
-    noise = Image.fromarray((np.random.default_rng(0).random((768, 1024, 3)) * 255).astype(np.uint8))
+    noise = Image.fromarray(
+        (np.random.default_rng(0).random((768, 1024, 3)) * 255).astype(np.uint8)
+    )
     fp = image_features(page_like())
     fn = image_features(noise)
     assert fn["edge_density"] > fp["edge_density"] > 0
@@ -113,8 +115,14 @@ def test_hue_harmony():
 
 def test_every_feature_is_documented_and_finite():
     els = [
-        ElementInfo(selector="h1", tag="h1", text="Title", bbox=BBox(x=40, y=10, width=300, height=40),
-                    font_family="Inter, sans-serif", font_size=32),
+        ElementInfo(
+            selector="h1",
+            tag="h1",
+            text="Title",
+            bbox=BBox(x=40, y=10, width=300, height=40),
+            font_family="Inter, sans-serif",
+            font_size=32,
+        ),
     ]
     f = image_features(page_like(), els)
     named = {k for k in f if not k.startswith("px.")}
@@ -129,8 +137,14 @@ def test_features_deterministic():
 
 
 def el(sel, x, y, w, h, text="", tag="p", fam="Inter", size=16.0):
-    return ElementInfo(selector=sel, tag=tag, text=text, bbox=BBox(x=x, y=y, width=w, height=h),
-                       font_family=fam, font_size=size)
+    return ElementInfo(
+        selector=sel,
+        tag=tag,
+        text=text,
+        bbox=BBox(x=x, y=y, width=w, height=h),
+        font_family=fam,
+        font_size=size,
+    )
 
 
 def test_layout_features_by_hand():
