@@ -30,6 +30,10 @@ def table_row(path: Path, v: Verdict) -> str:
     score = "  -  " if v.score is None else f"{v.score:5.2f}"
     dims = " ".join(f"{_ABBR.get(d, d[:4])}={s:.2f}" for d, s in v.dimensions.items())
     line = f"{name:<28} {v.status:<13} {score}  {dims}"
+    if v.calibration is not None:
+        c = v.calibration
+        human = f", human {c.human_value:.2f}" if c.human_value is not None else ""
+        line += f"  [calibrated {c.calibrated_score:.2f}{human}]"
     worst = [c for c in v.checks if c.score is not None and c.score < 1][:3]
     details = [f"{'':<49}- {c.message[:100]}" for c in worst]
     if v.status != "ok" and v.reason:

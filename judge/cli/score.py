@@ -117,16 +117,26 @@ def _check_static_options(opts) -> None:
         _usage(str(exc))
 
 
-def _calibrator(opts):
-    """Load the calibration once; returns a verdict → verdict function (identity if none)."""
+def _calibrator(opts, paths: list[Path]):
+    """Load the calibration once and refuse it up front for another rubric version (exit 2).
+
+    Returns a verdict → verdict function (identity without a calibration).
+    """
     if opts.calibration is None:
         return lambda v: v
     import calibration
+    from rubrics import load_rubric
 
-    cal = calibration.load_calibration(opts.calibration)
     try:
-        calibration.check_compatible(cal, opts.rubric)
-    except ValueError as exc:
+        cal = calibration.load_calibration(opts.calibration)
+        page_rubric = load_rubric(opts.rubric)
+        # Images are judged with the screenshot rubric unless an image rubric was chosen.
+        image_rubric = page_rubric if page_rubric.kind == "image" else load_rubric("screenshot")
+        needed = [image_rubric] if any(map(_is_image, paths)) else []
+        needed += [page_rubric] if not all(map(_is_image, paths)) else []
+        for rubric in needed:
+            calibration.check_rubric(cal, rubric.id, rubric.version)
+    except (calibration.CalibrationMismatch, ValueError) as exc:
         _usage(str(exc))
     return lambda v: calibration.apply(v, cal)
 
@@ -141,7 +151,7 @@ async def _score(paths: list[Path], opts, mode: str) -> int:
         if any(not _is_image(p) for p in paths):
             typer.echo(f"fjudge: {exc}", err=True)
             return EXIT_INFRA
-    apply_cal = _calibrator(opts)
+    apply_cal = _calibrator(opts, paths)
     progress = Progress(len(paths), enabled=sys.stderr.isatty())
     pending: dict[int, object] = {}
     next_out = 0
@@ -208,7 +218,7 @@ def _score_ray(paths: list[Path], opts, address: str, mode: str) -> int:
     except ImportError as exc:
         typer.echo(f"fjudge: Ray support unavailable: {exc}", err=True)
         return EXIT_INFRA
-    apply_cal = _calibrator(opts)
+    apply_cal = _calibrator(opts, paths)
     if mode == "table":
         typer.echo(table_header())
     addr = None if address in ("", "local") else address  # "auto" joins a running cluster

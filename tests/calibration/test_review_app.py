@@ -86,7 +86,8 @@ async def test_reviewer_rates_three_items_and_one_pair(served):
             "document.getElementById('progress').textContent.startsWith('1 /')"
         )
         await browser.close()
-    export = httpx.get(f"{url}/api/export").text
+    async with httpx.AsyncClient() as client:
+        export = (await client.get(f"{url}/api/export")).text
     out = root / "export.jsonl"
     out.write_text(export)
     labels = read_labels(out, require_files=True)

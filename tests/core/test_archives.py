@@ -36,21 +36,21 @@ def _tar(path: Path, members: list[tarfile.TarInfo], data: dict[str, bytes]) -> 
 
 
 def _outside_files(tmp: Path) -> set[Path]:
-    return {p for p in tmp.parent.rglob("*") if "evil" in p.name}
+    return {p for p in tmp.parent.rglob("*") if "fjudge-escaped" in p.name}
 
 
 def test_zip_path_traversal_rejected(tmp_path):
-    arc = _zip(tmp_path / "a.zip", {"index.html": GOOD_HTML, "../../evil.txt": b"x"})
+    arc = _zip(tmp_path / "a.zip", {"index.html": GOOD_HTML, "../../fjudge-escaped.txt": b"x"})
     with pytest.raises(IntakeRejected, match="outside"):
         intake(arc, tmp_path / "work")
     assert not _outside_files(tmp_path)
 
 
 def test_zip_absolute_path_rejected(tmp_path):
-    arc = _zip(tmp_path / "a.zip", {"/tmp/evil-abs.txt": b"x"})
+    arc = _zip(tmp_path / "a.zip", {"/tmp/fjudge-escaped-abs.txt": b"x"})
     with pytest.raises(IntakeRejected, match="absolute"):
         intake(arc, tmp_path / "work")
-    assert not Path("/tmp/evil-abs.txt").exists()
+    assert not Path("/tmp/fjudge-escaped-abs.txt").exists()
 
 
 def test_zip_symlink_rejected(tmp_path):
@@ -69,8 +69,8 @@ def test_tar_symlink_and_hardlink_rejected(tmp_path):
 
 
 def test_tar_traversal_rejected(tmp_path):
-    m = tarfile.TarInfo("../evil-tar.txt")
-    arc = _tar(tmp_path / "t.tar.gz", [m], {"../evil-tar.txt": b"x"})
+    m = tarfile.TarInfo("../fjudge-escaped-tar.txt")
+    arc = _tar(tmp_path / "t.tar.gz", [m], {"../fjudge-escaped-tar.txt": b"x"})
     with pytest.raises(IntakeRejected):
         intake(arc, tmp_path / "work")
     assert not _outside_files(tmp_path)
@@ -108,7 +108,7 @@ def test_good_archive_unpacks_into_site_root(tmp_path):
 
 @pytest.mark.browser
 async def test_unsafe_archive_gets_rejected_verdict_and_batch_goes_on(judge_session, tmp_path):
-    bad = _zip(tmp_path / "bad.zip", {"../evil.txt": b"x"})
+    bad = _zip(tmp_path / "bad.zip", {"../fjudge-escaped.txt": b"x"})
     good = _zip(tmp_path / "good.zip", {"index.html": GOOD_HTML})
     got = {}
     async for i, jm in judge_session.judge_many([bad, good]):
