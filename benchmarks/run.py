@@ -2,7 +2,7 @@
 
     python -m benchmarks.run [--quick] [NAME ...]
 
-NAME: judge, build, agent, service, calibration (default: all). `--quick` shrinks sample sizes.
+NAME: judge, build, agent, service, visual (default: all). `--quick` shrinks sample sizes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ BENCHES = {
     "build": (["benchmarks.build_bench"], ["--cold", "1", "--warm", "2"]),
     "agent": (["benchmarks.agent_tokens"], ["--runs", "3"]),
     "service": (["benchmarks.service_bench"], ["--n", "30"]),
-    "calibration": (["benchmarks.calibration_bench"], []),
+    "visual": (["benchmarks.visual_bench"], []),
 }
 
 

@@ -102,3 +102,26 @@ def test_review_export_empty_store(labelled):
     res = CliRunner().invoke(app, ["review", str(labelled), "--export", str(out)])
     assert res.exit_code == 0, res.output
     assert out.read_text() == ""
+
+
+def test_score_applies_calibration_and_refuses_other_version(labelled):
+    runner = CliRunner()
+    out = labelled / "cal.json"
+    fit = runner.invoke(app, ["calibrate", "fit", str(labelled / "labels.csv"), "-o", str(out)])
+    assert fit.exit_code == 0, fit.output
+    shots = [str(labelled / "s0.png"), str(labelled / "s23.png")]
+    res = runner.invoke(app, ["score", *shots, "--json", "--calibration", str(out)])
+    assert res.exit_code == 0, res.output
+    clean, cluttered = (json.loads(line) for line in res.output.strip().splitlines())
+    for v in (clean, cluttered):
+        cal = v["calibration"]
+        assert cal["raw_score"] == v["score"]  # the raw score is kept beside the calibrated one
+        assert len(cal["file_sha256"]) == 64
+        assert 1 <= cal["human_value"] <= 9
+    assert clean["calibration"]["human_value"] > cluttered["calibration"]["human_value"]
+    data = json.loads(out.read_text())
+    data["rubric"]["version"] = "0.0.1-old"
+    out.write_text(json.dumps(data))
+    res = runner.invoke(app, ["score", shots[0], "--json", "--calibration", str(out)])
+    assert res.exit_code == 2
+    assert "0.0.1-old" in res.output
