@@ -309,13 +309,19 @@ class Prober:
         """Fill every text field of the button's form/group, press the button, look for a result."""
         marker = f"Fjudge probe item {self.n}"
         loc = self.page.locator(f"{button.group} input, {button.group} textarea")
+        typed: list[str] = []
         for i in range(await loc.count()):
             el = loc.nth(i)
             with contextlib.suppress(Exception):
                 if await el.is_visible() and await el.is_editable():
                     t = (await el.get_attribute("type") or "").lower()
                     if t in ("", "text", "email", "search", "number", "url", "tel", "password"):
-                        await el.fill(_FILL.get(t, marker), timeout=1000)
+                        value = _FILL.get(t, marker)
+                        await el.fill(value, timeout=1000)
+                        typed.append(value)
+        # Only values not already on the page can prove the form produced a result
+        # (a number-only form echoes "42", not the text marker).
+        fresh = [v for v in dict.fromkeys(typed) if not await self._shown(v)]
         view = await self.page.evaluate("(s) => window.__fjp.locate(s)", button.selector)
         if not view or view["reach"] != "ok":
             out.note = "submit control unreachable after filling the form"
@@ -324,11 +330,17 @@ class Prober:
         await self.page.mouse.click(v["x"] + v["width"] / 2, v["y"] + v["height"] / 2)
         s1 = await self._wait(200)
         if s1 is not None:
-            with contextlib.suppress(Exception):
-                out.visible_result = await self.page.evaluate(
-                    "(t) => window.__fjp.visibleText(t)", marker
-                )
+            for value in fresh:
+                out.visible_result = await self._shown(value)
+                if out.visible_result:
+                    break
         return s1
+
+    async def _shown(self, text: str) -> str | None:
+        """Selector of visible page text (outside form fields) containing `text`, if any."""
+        with contextlib.suppress(Exception):
+            return await self.page.evaluate("(t) => window.__fjp.visibleText(t)", text)
+        return None
 
     async def _checked(self, c: Control) -> bool | None:
         if c.kind != "check":
