@@ -15,26 +15,44 @@ def applicable(kind: str, ctx: CheckContext) -> list[CheckSpec]:
 
 
 async def run_checks(ctx: CheckContext, kind: str) -> list[CheckResult]:
-    """Capture-phase checks first, then live checks, each within what is left of the budget.
+    """All applicable checks; results in registry order whatever order they finished in.
 
-    A check that raises or overruns is reported unscored; it never sinks the verdict.
+    Capture-phase checks only read the captures and are CPU-bound (pixels, geometry), so they
+    run in a worker thread while the live checks drive the browser on the event loop: the two
+    overlap instead of adding up. A check that raises or overruns is reported unscored; it
+    never sinks the verdict.
     """
-    results: list[CheckResult] = []
+    specs = applicable(kind, ctx)
     timings: dict[str, float] = ctx.extras.setdefault("check_seconds", {})
-    for spec in applicable(kind, ctx):
-        if spec.phase == "live" and ctx.page is None:
-            continue
-        t = time.monotonic()
-        try:
-            budget = max(0.5, ctx.seconds_left()) if spec.phase == "live" else None
-            got = await asyncio.wait_for(spec.fn(ctx), timeout=budget)
-        except TimeoutError:
-            got = [_unscored(spec, "ran out of the time budget")]
-        except Exception as exc:  # a check bug must not lose the verdict
-            got = [_unscored(spec, f"check failed: {type(exc).__name__}: {exc}"[:300])]
-        timings[spec.id] = round(time.monotonic() - t, 4)
-        results.extend(got)
-    return results
+    capture = [s for s in specs if s.phase == "capture"]
+    live = [s for s in specs if s.phase == "live" and ctx.page is not None]
+
+    def capture_group() -> dict[str, list[CheckResult]]:
+        return {s.id: asyncio.run(_run_one(s, ctx, timings, budget=None)) for s in capture}
+
+    async def live_group() -> dict[str, list[CheckResult]]:
+        out = {}
+        for s in live:
+            out[s.id] = await _run_one(s, ctx, timings, budget=max(0.5, ctx.seconds_left()))
+        return out
+
+    by_capture, by_live = await asyncio.gather(asyncio.to_thread(capture_group), live_group())
+    done = {**by_capture, **by_live}
+    return [r for s in specs if s.id in done for r in done[s.id]]
+
+
+async def _run_one(
+    spec: CheckSpec, ctx: CheckContext, timings: dict[str, float], budget: float | None
+) -> list[CheckResult]:
+    t = time.monotonic()
+    try:
+        got = await asyncio.wait_for(spec.fn(ctx), timeout=budget)
+    except TimeoutError:
+        got = [_unscored(spec, "ran out of the time budget")]
+    except Exception as exc:  # a check bug must not lose the verdict
+        got = [_unscored(spec, f"check failed: {type(exc).__name__}: {exc}"[:300])]
+    timings[spec.id] = round(time.monotonic() - t, 4)
+    return got
 
 
 def _unscored(spec: CheckSpec, message: str) -> CheckResult:

@@ -9,6 +9,11 @@
     mutations += list.length;
     if (wake) { const w = wake; wake = null; w(); }
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  // Scrolling and hash changes are effects too (in-page links): they end the wait at once
+  // instead of letting it run to its timeout.
+  const nudge = () => { if (wake) { const w = wake; wake = null; w(); } };
+  window.addEventListener("scroll", nudge, { capture: true, passive: true });
+  window.addEventListener("hashchange", nudge);
 
   function cssPath(el) {
     const idOk = (n) => n.id && /^[A-Za-z][\w-]*$/.test(n.id) && document.querySelectorAll("#" + n.id).length === 1;
