@@ -13,16 +13,15 @@ import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from playwright.async_api import Browser, BrowserContext, Page, Request, Route, WebSocketRoute
 
+from judge.jsassets import script
 from judge.preview import PLACEHOLDER_PNG, Site
 from judge.schema import ElementInfo, PageEvents, ViewportCapture
 
-ASSETS = Path(__file__).parent / "assets"
-INIT_JS = (ASSETS / "init.js").read_text()
-SNAPSHOT_JS = (ASSETS / "snapshot.js").read_text()
+INIT_JS = script("init")
+SNAPSHOT_JS = script("snapshot")
 FIXED_TIME = dt.datetime(2025, 1, 15, 10, 30, tzinfo=dt.UTC)
 MAX_ELEMENTS = 2500
 _SETTLE_JS = """async (ms) => {
@@ -32,7 +31,7 @@ _SETTLE_JS = """async (ms) => {
   await Promise.race([Promise.all([document.fonts ? document.fonts.ready : null, ...imgs]), cap]);
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 }"""
-_FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
 _IGNORED_OWN = ("/favicon.ico",)
 
 
@@ -204,7 +203,7 @@ async def capture_viewport(s: PageSession, name: str, width: int, height: int) -
     page = s.page
     await page.set_viewport_size({"width": width, "height": height})
     await page.evaluate("() => window.scrollTo(0, 0)")
-    await page.evaluate(_FRAME_JS)
+    await page.evaluate(FRAME_JS)
     snap = await page.evaluate(SNAPSHOT_JS, MAX_ELEMENTS)
     png = await page.screenshot(type="png", animations="disabled", caret="hide", timeout=15000)
     return ViewportCapture(

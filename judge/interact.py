@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PIL import Image
 
-from judge.capture import ASSETS
+from judge.jsassets import script
 from judge.live import LivePage
 from judge.schema import BBox, PageEvents
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
-CONTROLS_JS = (ASSETS / "controls.js").read_text()
+CONTROLS_JS = script("controls")
 _LISTEN_TYPES = {"click", "mousedown", "mouseup", "pointerdown", "pointerup", "touchstart"}
 _MARK_FN = "function () { (window.__fjListen = window.__fjListen || new Set()).add(this); }"
 _FILL = {

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from judge.agent.images import AgentImage, ImageStore
 from judge.agent.prompts import untrusted
+from judge.capture import FRAME_JS
+from judge.jsassets import inline
 from judge.schema import FinishArgs, ScoreSheet
 from judge.schema.agent import (
     PointArgs,
@@ -33,27 +35,16 @@ if TYPE_CHECKING:
 
 ACTION_MS = 3000
 STABLE_SECONDS = 4.0  # native UI (validation bubbles) can take over a second to settle
-_FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
 _STATE_JS = """() => [location.pathname + location.search + location.hash,
   document.body ? document.body.innerText.length : 0,
   document.getElementsByTagName('*').length,
   document.activeElement ? document.activeElement.tagName.toLowerCase() : '']"""
-_OUTLINE_JS = """(max) => {
+_OUTLINE_JS = inline(
+    """(max) => {
   const out = [];
   const KEEP = /^(H[1-6]|A|BUTTON|INPUT|SELECT|TEXTAREA|IMG|NAV|HEADER|FOOTER|MAIN|FORM|LABEL|P|LI|SUMMARY|DIALOG|TABLE|SECTION)$/;
-  function sel(el) {
-    if (el.id && /^[A-Za-z][\\w-]*$/.test(el.id) && document.querySelectorAll('#' + el.id).length === 1) return '#' + el.id;
-    const parts = [];
-    let n = el;
-    while (n && n.nodeType === 1 && n !== document.documentElement) {
-      if (n.id && /^[A-Za-z][\\w-]*$/.test(n.id) && document.querySelectorAll('#' + n.id).length === 1) { parts.unshift('#' + n.id); break; }
-      let p = n.tagName.toLowerCase();
-      const par = n.parentElement;
-      if (par) { const same = Array.from(par.children).filter((c) => c.tagName === n.tagName); if (same.length > 1) p += `:nth-of-type(${same.indexOf(n) + 1})`; }
-      parts.unshift(p); n = par;
-    }
-    return parts.join(' > ');
-  }
+/* @include csspath */
+  const sel = cssPath;
   const all = document.body ? document.body.getElementsByTagName('*') : [];
   for (const el of all) {
     if (out.length >= max) break;
@@ -70,6 +61,7 @@ _OUTLINE_JS = """(max) => {
   }
   return out;
 }"""
+)
 
 
 @dataclass
@@ -180,7 +172,7 @@ class PageTools:
         with contextlib.suppress(Exception):
             await self.page.wait_for_load_state("load", timeout=ACTION_MS)
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.page.evaluate(_FRAME_JS), 3)
+            await asyncio.wait_for(self.page.evaluate(FRAME_JS), 3)
 
     async def _effect(self, verb: str, before: list[Any]) -> ToolOutcome:
         await self._settle()

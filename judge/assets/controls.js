@@ -15,24 +15,7 @@
   window.addEventListener("scroll", nudge, { capture: true, passive: true });
   window.addEventListener("hashchange", nudge);
 
-  function cssPath(el) {
-    const idOk = (n) => n.id && /^[A-Za-z][\w-]*$/.test(n.id) && document.querySelectorAll("#" + n.id).length === 1;
-    if (idOk(el)) return "#" + el.id;
-    const parts = [];
-    let node = el;
-    while (node && node.nodeType === 1 && node !== document.documentElement) {
-      if (idOk(node)) { parts.unshift("#" + node.id); break; }
-      let part = node.tagName.toLowerCase();
-      const parent = node.parentElement;
-      if (parent) {
-        const same = Array.from(parent.children).filter((c) => c.tagName === node.tagName);
-        if (same.length > 1) part += `:nth-of-type(${same.indexOf(node) + 1})`;
-      }
-      parts.unshift(part);
-      node = parent;
-    }
-    return parts.join(" > ");
-  }
+/* @include csspath */
 
   const TEXT_TYPES = new Set(["", "text", "email", "search", "number", "password", "url", "tel"]);
   const BUTTON_TYPES = new Set(["button", "submit", "reset", "image"]);

@@ -12,26 +12,17 @@ import asyncio
 import re
 
 from judge.checks.base import CheckContext, check, result
+from judge.jsassets import inline
 from judge.schema import CheckResult, Evidence
 
 DIM = "integrity"  # not a scored dimension: the finding acts through the gate
 MAX_FINDINGS = 8
 
-_JS = """(limit) => {
+_JS = inline(
+    """(limit) => {
   const out = [];
-  function sel(el) {
-    if (el.id && /^[A-Za-z][\\w-]*$/.test(el.id) && document.querySelectorAll('#' + el.id).length === 1) return '#' + el.id;
-    const parts = [];
-    let n = el;
-    while (n && n.nodeType === 1 && n !== document.documentElement) {
-      if (n.id && /^[A-Za-z][\\w-]*$/.test(n.id) && document.querySelectorAll('#' + n.id).length === 1) { parts.unshift('#' + n.id); break; }
-      let p = n.tagName.toLowerCase();
-      const par = n.parentElement;
-      if (par) { const same = Array.from(par.children).filter((c) => c.tagName === n.tagName); if (same.length > 1) p += `:nth-of-type(${same.indexOf(n) + 1})`; }
-      parts.unshift(p); n = par;
-    }
-    return parts.join(' > ') || el.tagName.toLowerCase();
-  }
+/* @include csspath */
+  const sel = (el) => cssPath(el) || el.tagName.toLowerCase();
   function bg(el) {
     for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
       const c = getComputedStyle(n).backgroundColor;
@@ -70,6 +61,7 @@ _JS = """(limit) => {
   }
   return out;
 }"""
+)
 
 _ADDRESSEE = r"(?:ai|a\.i\.|llm|language model|judge|grader|evaluator|assessor|grading (?:system|model|agent)|scoring (?:system|model|agent)|reviewer bot|model)"
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
