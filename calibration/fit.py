@@ -27,6 +27,9 @@ class CalibrationError(ValueError):
     """Labels and verdicts that cannot be fitted (too few items, nothing in common, …)."""
 
 
+DERIVED = frozenset({"score", "dim.visual"})
+
+
 def feature_row(verdict: Verdict) -> dict[str, float]:
     """The numbers a calibrator may use: visual features, dimension scores and the score."""
     row = dict(verdict.features)
@@ -157,6 +160,16 @@ def _fit_ratings(
     X, names = X[:, keep], [n for n, k in zip(names, keep, strict=True) if k]
     if not names:
         raise CalibrationError("the verdicts carry no usable features or scores")
+    # The score-only baseline keeps the raw score; the weight models do not see the score or the
+    # visual dimension: both are the rubric's fixed combination of features already in X, and
+    # those default weights may have been fitted on these very labels (the screenshot rubric's
+    # were fitted on the Reinecke set), which would leak held-out items into every fold.
+    score_col = X[:, names.index("score")] if "score" in names else None
+    derived = [n in DERIVED for n in names]
+    X, names = (
+        X[:, [not d for d in derived]],
+        [n for n, d in zip(names, derived, strict=True) if not d],
+    )
     table: dict[str, dict[str, float]] = {}
     oof: dict[str, np.ndarray] = {}
     for name, fitter in candidates(y).items():
@@ -167,9 +180,9 @@ def _fit_ratings(
             "spearman": spearman(oof[name], y),
             "rmse": rmse(oof[name], y),
         }
-    if "score" in names:
+    if score_col is not None:
         # Scale-only baseline: the judge's raw score, monotonically mapped (CV'd too).
-        col = X[:, names.index("score")]
+        col = score_col
         base = np.empty(len(y))
         for train, test in _folds(len(y), folds, seed):
             base[test] = apply_map(fit_isotonic(col[train], y[train]), col[test])
