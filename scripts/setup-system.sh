@@ -12,8 +12,10 @@ have_chromium() {
 have_chromium || need+=(chromium)
 command -v bwrap >/dev/null || need+=(bubblewrap)
 # Fixed fonts make screenshots reproducible across machines.
-fc-list 2>/dev/null | grep -qi "DejaVu Sans" || need+=(fonts-dejavu-core)
-fc-list 2>/dev/null | grep -qi "Liberation Sans" || need+=(fonts-liberation2)
+# Checked by file, not fc-list (fontconfig's tools may not be installed).
+ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+ls /usr/share/fonts/truetype/liberation*/LiberationSans-Regular.ttf >/dev/null 2>&1 \
+  || need+=(fonts-liberation2)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
@@ -34,5 +36,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+$SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 echo "fjudge set-up: installed ${need[*]}"
