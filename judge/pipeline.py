@@ -73,7 +73,7 @@ class Judge:
         self.browser_restarts = 0
         self._lock = asyncio.Lock()
         self._tmp = Path(tempfile.mkdtemp(prefix="fjudge-"))
-        self._task = _read_task(self.options.task) if self.options.task else None
+        self._task = read_task(self.options.task) if self.options.task else None
         self._sem = asyncio.Semaphore(self.options.workers)
         # Agent judge (issue 5): mode resolution; raises AgentConfigError (usage) if misconfigured.
         from judge.agent.service import resolve as resolve_agent
@@ -393,7 +393,8 @@ def _image_png(path: Path) -> tuple[bytes, tuple[int, int]]:
         return buf.getvalue(), img.size
 
 
-def _read_task(path: Path) -> Task:
+def read_task(path: Path) -> Task:
+    """Load and validate a task file (ValueError with the reason)."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         return Task.model_validate(data)
@@ -404,7 +405,7 @@ def _read_task(path: Path) -> Task:
 def _find_task(root: Path) -> Task | None:
     for name in ("task.yaml", "task.yml"):
         if (root / name).is_file():
-            return _read_task(root / name)
+            return read_task(root / name)
     return None
 
 

@@ -141,10 +141,10 @@ async def compare_paths(
 
     `judge` lets a caller reuse a warm (deterministic) Judge; else one is started here.
     """
-    from judge.pipeline import Judge, _read_task
+    from judge.pipeline import Judge, read_task
 
     setup = resolve(options)
-    task = _read_task(options.task) if options.task else None
+    task = read_task(options.task) if options.task else None
     if judge is None:
         det_options = options.model_copy(update={"judge": "deterministic"})
         async with Judge(det_options) as own:

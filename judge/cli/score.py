@@ -101,10 +101,10 @@ def _check_static_options(opts) -> None:
     except RubricError as exc:
         _usage(str(exc))
     if opts.task is not None:
-        from judge.pipeline import _read_task
+        from judge.pipeline import read_task
 
         try:
-            _read_task(opts.task)
+            read_task(opts.task)
         except ValueError as exc:
             _usage(str(exc))
     if opts.calibration is not None and not opts.calibration.is_file():

@@ -111,9 +111,9 @@ class RayScorer:
     ) -> None:
         self.task: Task | None = None
         if options.task is not None:  # read here: actors may run where the file is not
-            from judge.pipeline import _read_task
+            from judge.pipeline import read_task
 
-            self.task = _read_task(options.task)
+            self.task = read_task(options.task)
         actor_opts = options.model_copy(update={"task": None, "workers": concurrency})
         cpus = int(ray.available_resources().get("CPU", 1)) or 1
         n = num_actors or max(1, cpus)
