@@ -2,6 +2,7 @@
 
 from builders.build import build_submission
 from builders.extract import ExtractError, extract_completion, extract_files_json, write_files
+from builders.site import locate_static, prepare_site
 from judge.schema import BuildOutcome
 
 __all__ = [
@@ -10,5 +11,7 @@ __all__ = [
     "build_submission",
     "extract_completion",
     "extract_files_json",
+    "locate_static",
+    "prepare_site",
     "write_files",
 ]

@@ -11,16 +11,18 @@ Without bwrap (or `unshare`), layers 2 and 3 remain and the Verdict's `isolation
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.async_api import Browser, Playwright, async_playwright
+
+from judge.workdirs import make_workdir
 
 RELAY_PORT = 8080
 
@@ -138,14 +140,18 @@ def _q(s: str) -> str:
 async def launch(preview_sock: Path | None, preview_port: int) -> BrowserHandle:
     """Start Chromium. With `preview_sock`, inside a netns whose only way out is the relay."""
     chromium = find_chromium()
-    workdir = Path(tempfile.mkdtemp(prefix="fjudge-browser-"))
+    workdir = make_workdir("fjudge-browser-")
     prefix = _netns_prefix() if preview_sock is not None else None
     executable = chromium
     isolation = "proxy+routing (no network namespace available)"
     if prefix is not None and preview_sock is not None:
         executable = str(_write_launcher(workdir, prefix, preview_sock, chromium))
         isolation = f"netns ({Path(prefix[0]).name}) + proxy + routing"
-    pw = await async_playwright().start()
+    try:
+        pw = await async_playwright().start()
+    except BaseException:  # cancelled (SIGTERM) or failed: leave nothing behind
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
     try:
         browser = await pw.chromium.launch(
             executable_path=executable,
@@ -155,9 +161,12 @@ async def launch(preview_sock: Path | None, preview_port: int) -> BrowserHandle:
             handle_sigterm=False,
             timeout=60_000,
         )
-    except Exception as exc:
-        await pw.stop()
+    except BaseException as exc:
+        with contextlib.suppress(Exception):
+            await pw.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+        if not isinstance(exc, Exception):
+            raise  # cancellation: not a browser fault
         raise BrowserUnavailable(f"Chromium failed to start ({chromium}): {exc}") from exc
     return BrowserHandle(pw, browser, isolation, workdir)
 

@@ -32,6 +32,22 @@ _SETTLE_JS = """async (ms) => {
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 }"""
 FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+# Measure the page as the screenshot shows it (Playwright's animations="disabled"): finite
+# animations and transitions (a resize starts many) jump to their end, infinite ones rest at
+# their start until the screenshot is taken. Without this, computed colours and boxes are read
+# mid-transition and a check's result depends on timing.
+_STILL_JS = """() => {
+  const held = [];
+  for (const a of document.getAnimations()) {
+    try {
+      const t = a.effect && a.effect.getComputedTiming();
+      if (t && Number.isFinite(t.endTime)) a.finish(); else { a.cancel(); held.push(a); }
+    } catch (e) { /* an animation that refuses: leave it */ }
+  }
+  window.__fjHeld = held;
+}"""
+_RESUME_JS = """() => { for (const a of window.__fjHeld || []) { try { a.play(); } catch (e) {} }
+  window.__fjHeld = []; }"""
 _IGNORED_OWN = ("/favicon.ico",)
 
 
@@ -203,8 +219,10 @@ async def capture_viewport(s: PageSession, name: str, width: int, height: int) -
     await page.set_viewport_size({"width": width, "height": height})
     await page.evaluate("() => window.scrollTo(0, 0)")
     await page.evaluate(FRAME_JS)
+    await page.evaluate(_STILL_JS)
     snap = await page.evaluate(SNAPSHOT_JS, MAX_ELEMENTS)
     png = await page.screenshot(type="png", animations="disabled", caret="hide", timeout=15000)
+    await page.evaluate(_RESUME_JS)
     return ViewportCapture(
         name=name,
         width=width,

@@ -4,7 +4,9 @@ Discovery (assets/controls.js) finds buttons, in-page links, text fields, select
 [role=button], elements with click listeners (CDP `DOMDebugger.getEventListeners`) and
 hover-styled elements. Each action records what changed (DOM, URL, scroll, focus, pixels,
 dialogs, popups, blocked requests) and the errors it threw, with before/after crops.
-State is restored by a clean reload only when an action navigated or a control vanished.
+Every action starts from a fresh page: after an action that changed anything (DOM, URL,
+focus, pixels …) the page is reloaded clean before the next one, so one probe's result (a
+"Thanks!" message, an added item) never shows up in the next probe's "before".
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from PIL import Image
 
 from judge.jsassets import script
 from judge.live import LivePage
-from judge.schema import BBox, PageEvents
+from judge.schema import BBox
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -38,6 +40,9 @@ _FILL = {
 }
 MAX_CONTROLS = 150
 WAIT_MS = 80  # how long an action may take to show its first DOM change
+# Playwright waits (fill, select): generous, because they only end early when the page works;
+# a short one turns a busy machine into a "broken" control.
+ACTION_TIMEOUT_MS = 5000
 PIXEL_DELTA = 10  # per-channel difference counted as a changed pixel
 
 
@@ -173,10 +178,9 @@ def plan(controls: list[Control], budget: int) -> Plan:
 class Prober:
     """Runs a plan on a live page within an action and time budget."""
 
-    def __init__(self, page: Page, url: str, events: PageEvents, images: dict[str, bytes]):
+    def __init__(self, page: Page, url: str, images: dict[str, bytes]):
         self.page = page
         self.live = LivePage(page, url)
-        self.events = events
         self.images = images
         self.dirty = False
         self.n = 0
@@ -209,6 +213,8 @@ class Prober:
         self.dirty = False
 
     async def _locate(self, control: Control) -> dict[str, Any] | None:
+        if self.dirty:  # the previous action changed the page: start this one fresh
+            await self._restore()
         for attempt in (1, 2):
             try:
                 loc = await self.page.evaluate(
@@ -238,7 +244,7 @@ class Prober:
         await self.page.mouse.move(*((0, 0) if action == "hover" else (cx, cy)))
         before, clip = await self._crop(view)
         s0 = await self._state() or s0  # screenshots inject (and remove) a style element
-        errs0, blocked0 = len(self.events.page_errors), len(self.live.blocked)
+        errs0, blocked0 = len(self.live.errors), len(self.live.blocked)
         out = Outcome(control, action)
         s1 = await self._act(action, control, cx, cy, out)
         self.images[f"{oid}-before"] = before
@@ -251,7 +257,7 @@ class Prober:
             out.effects += _diff(s0, s1, control.selector)
             if s1["url"].split("#")[0] != s0["url"].split("#")[0]:
                 self.dirty = True
-        out.errors = list(dict.fromkeys(self.events.page_errors[errs0:]))[:5]
+        out.errors = list(dict.fromkeys(self.live.errors[errs0:]))[:5]
         out.blocked = self.live.blocked[blocked0:][:5]
         if out.blocked:
             out.effects.append("blocked")
@@ -286,12 +292,14 @@ class Prober:
         if action == "select":
             n = max(1, len(c.options))
             idx = await page.evaluate("(s) => document.querySelector(s).selectedIndex", c.selector)
-            await page.locator(c.selector).first.select_option(index=(idx + 1) % n, timeout=1000)
+            await page.locator(c.selector).first.select_option(
+                index=(idx + 1) % n, timeout=ACTION_TIMEOUT_MS
+            )
             return await self._wait()
         if action == "type":
             pre = await self._state()
             value = _FILL.get(c.type, "Fjudge probe item")
-            await page.locator(c.selector).first.fill(value, timeout=1000)
+            await page.locator(c.selector).first.fill(value, timeout=ACTION_TIMEOUT_MS)
             mid = await self._wait(40)
             if mid is None:
                 return None
@@ -317,7 +325,7 @@ class Prober:
                     t = (await el.get_attribute("type") or "").lower()
                     if t in ("", "text", "email", "search", "number", "url", "tel", "password"):
                         value = _FILL.get(t, marker)
-                        await el.fill(value, timeout=1000)
+                        await el.fill(value, timeout=ACTION_TIMEOUT_MS)
                         typed.append(value)
         # Only values not already on the page can prove the form produced a result
         # (a number-only form echoes "42", not the text marker).

@@ -1,8 +1,9 @@
 """Helpers for live checks that drive the submission's page: clean reloads and crops.
 
 Live checks get only the Playwright page; `LivePage` adds what they share: a loopback
-request tracker (so a reload can re-wait with `judge.capture.settle`), a clean reload
-(storage cleared, so every probe starts from the same state) and clipped PNG crops.
+request tracker (so a reload can re-wait with `judge.capture.settle`), the uncaught errors
+thrown while the check drove the page (its own events: the load-time ones are frozen), a
+clean reload (storage cleared, so every probe starts from the same state) and PNG crops.
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ class LivePage:
     inflight: int = 0
     idle: asyncio.Event = field(default_factory=asyncio.Event)
     blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # uncaught, while this check drove the page
 
     def __post_init__(self) -> None:
         self.idle.set()
         self.page.on("request", self._on_request)
         self.page.on("requestfinished", self._on_done)
         self.page.on("requestfailed", self._on_failed)
+        self.page.on("pageerror", self._on_error)
 
     def detach(self) -> None:
         """Stop tracking (the page outlives the check)."""
@@ -42,6 +45,7 @@ class LivePage:
             ("request", self._on_request),
             ("requestfinished", self._on_done),
             ("requestfailed", self._on_failed),
+            ("pageerror", self._on_error),
         ):
             with contextlib.suppress(Exception):
                 self.page.remove_listener(name, fn)
@@ -59,6 +63,10 @@ class LivePage:
             self.inflight = max(0, self.inflight - 1)
             if self.inflight == 0:
                 self.idle.set()
+
+    def _on_error(self, err: object) -> None:
+        if len(self.errors) < 200:
+            self.errors.append(str(err)[:500])
 
     def _on_failed(self, req: Request) -> None:
         self._on_done(req)

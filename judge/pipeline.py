@@ -1,14 +1,16 @@
 """The judging pipeline: input → intake → build → preview → browser → checks → Verdict.
 
-`Judge` is the async core used by the CLI, the service and the Ray actors:
+`Judge` is the async core used by the CLI, the service, the Ray actors and the adapters:
 
     async with Judge(JudgeOptions()) as judge:
         verdict = await judge.judge(Path("site/"))
-        async for i, v in judge.judge_many(paths): ...
+        async for i, judgment in judge.judge_many(paths): ...
 
 One warm browser per Judge (launched on first need); every submission gets a fresh isolated
-context; `workers` submissions run at once. A submission's fault becomes its verdict; an
-environment fault becomes `infra_error` (never a low score).
+context; `workers` submissions run at once. Each stage returns its part of the judgment and
+`judge.assemble.assemble` turns the parts into the Verdict, once; a configured calibration is
+then added by `judge.finish` — the same path for every entry point. A submission's fault
+becomes its verdict; an environment fault becomes `infra_error` (never a low score).
 """
 
 from __future__ import annotations
@@ -17,35 +19,35 @@ import asyncio
 import contextlib
 import io
 import shutil
-import tempfile
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from PIL import Image
 
 from builders.intake import Intake, IntakeRejected, classify, intake
-from judge import __version__
+from judge.assemble import assemble
 from judge.browser import BrowserHandle, BrowserUnavailable, launch
-from judge.capture import capture_viewport, collect_page_records, load, open_session
+from judge.capture import PageSession, capture_viewport, collect_page_records, load, open_session
 from judge.checks.base import CheckContext
-from judge.preview import PreviewServer
+from judge.finish import Finisher
+from judge.preview import PreviewServer, Site
 from judge.runner import run_checks
 from judge.schema import (
+    AgentReport,
     BuildInfo,
     CheckResult,
     InputInfo,
-    JudgeInfo,
     JudgeOptions,
     PageEvents,
-    RubricRef,
     Task,
     Verdict,
+    VerdictParts,
     ViewportCapture,
 )
-from judge.scoring import aggregate
+from judge.tasks import find_task, read_task
+from judge.workdirs import clean_stale, make_workdir
 from rubrics import Rubric, load_rubric
 
 
@@ -62,47 +64,68 @@ class Judgment:
     images: dict[str, bytes] = field(default_factory=dict)
 
 
+@contextlib.contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    t = time.monotonic()
+    try:
+        yield
+    finally:
+        timings[stage] = round(time.monotonic() - t, 3)
+
+
 class Judge:
     """Judges submissions with one warm browser. Use as an async context manager."""
 
     def __init__(self, options: JudgeOptions | None = None) -> None:
+        from judge.agent.service import resolve as resolve_agent
+
         self.options = options or JudgeOptions()
         self.rubric = load_rubric(self.options.rubric)
+        # Agent mode resolution raises AgentConfigError (a usage error) if misconfigured; the
+        # calibration is refused here (CalibrationMismatch) if it belongs to another rubric.
+        self.agent = resolve_agent(self.options)
+        self.finisher = Finisher.from_options(self.options, self.rubric)
+        self._task = read_task(self.options.task) if self.options.task else None
         self.preview = PreviewServer()
         self.browser: BrowserHandle | None = None
         self.browser_restarts = 0
         self._lock = asyncio.Lock()
-        self._tmp = Path(tempfile.mkdtemp(prefix="fjudge-"))
-        self._task = read_task(self.options.task) if self.options.task else None
         self._sem = asyncio.Semaphore(self.options.workers)
-        # Agent judge (issue 5): mode resolution; raises AgentConfigError (usage) if misconfigured.
-        from judge.agent.service import resolve as resolve_agent
-
-        self.agent = resolve_agent(self.options)
+        self._tmp: Path | None = None
+        self._netns = False
 
     async def __aenter__(self) -> Judge:
         import judge.checks.all  # noqa: F401  (registers the checks)
         from judge.browser import RELAY_PORT, netns_available
 
+        await asyncio.to_thread(clean_stale)  # what killed processes left behind
+        self._tmp = make_workdir("fjudge-judge-")
         # With a network namespace the browser reaches the preview only through the relay's
         # unix socket; without one, the preview listens on host loopback.
         self._netns = await asyncio.to_thread(netns_available)
-        if self._netns:
-            await self.preview.start(unix_path=self._tmp / "preview.sock", port=RELAY_PORT)
-        else:
-            await self.preview.start()
+        try:
+            if self._netns:
+                await self.preview.start(unix_path=self._tmp / "preview.sock", port=RELAY_PORT)
+            else:
+                await self.preview.start()
+        except BaseException:
+            await self.close()
+            raise
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
     async def close(self) -> None:
+        """Close the browser and the preview, remove the working directory. Idempotent."""
         if self.browser is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.browser.close(), 20)
             self.browser = None
         await self.preview.close()
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
 
     async def _browser(self) -> BrowserHandle:
         async with self._lock:
@@ -111,6 +134,7 @@ class Judge:
                     self.browser_restarts += 1
                     with contextlib.suppress(Exception):
                         await self.browser.close()
+                assert self._tmp is not None, "use `async with Judge(...)`"
                 sock = self._tmp / "preview.sock" if self._netns else None
                 self.browser = await launch(sock, self.preview.port)
             return self.browser
@@ -134,58 +158,56 @@ class Judge:
                 t.cancel()
 
     async def judge(self, path: Path, *, task: Task | None = None) -> Verdict:
+        """Judge one input (see `judge_full`)."""
         return (await self.judge_full(path, task=task)).verdict
 
     async def judge_full(self, path: Path, *, task: Task | None = None) -> Judgment:
         """Judge one input; never raises for a bad submission or a broken environment."""
         async with self._sem:
             t0 = time.monotonic()
-            work = Path(tempfile.mkdtemp(prefix="job-", dir=self._tmp))
+            assert self._tmp is not None, "use `async with Judge(...)`"
+            work = make_workdir("fjudge-job-")
+            timings: dict[str, float] = {}
             try:
-                judgment = await self._judge(Path(path), work, task)
+                parts, captures, images = await self._judge(Path(path), work, task, timings)
             except BrowserUnavailable as exc:
-                judgment = Judgment(self._infra(path, f"browser unavailable: {exc}"))
+                parts, captures, images = self._stopped(path, "infra_error", f"{exc}"), {}, {}
             except Exception as exc:  # our fault or the environment's, never the submission's
-                judgment = Judgment(self._infra(path, f"{type(exc).__name__}: {exc}"))
+                reason = f"{type(exc).__name__}: {exc}"
+                parts, captures, images = self._stopped(path, "infra_error", reason), {}, {}
             finally:
                 shutil.rmtree(work, ignore_errors=True)
-            timings = dict(judgment.verdict.timings, total=round(time.monotonic() - t0, 3))
-            judgment.verdict = judgment.verdict.model_copy(update={"timings": timings})
-            return judgment
+            timings["total"] = round(time.monotonic() - t0, 3)
+            parts = parts.model_copy(update={"timings": {**parts.timings, **timings}})
+            rubric = self._rubric_for(parts)
+            verdict = self.finisher.verdict(assemble(parts, rubric))
+            return Judgment(verdict, captures, images)
 
     # -- stages -----------------------------------------------------------------------------
 
-    async def _judge(self, path: Path, work: Path, task: Task | None) -> Judgment:
-        timings: dict[str, float] = {}
-        t = time.monotonic()
+    async def _judge(
+        self, path: Path, work: Path, task: Task | None, timings: dict[str, float]
+    ) -> tuple[VerdictParts, dict[str, ViewportCapture], dict[str, bytes]]:
         try:
-            it = await asyncio.to_thread(intake, path, work)
+            with _timed(timings, "intake"):
+                it = await asyncio.to_thread(intake, path, work)
         except IntakeRejected as exc:
-            return Judgment(self._base(path, "rejected", 0.0, str(exc)))
-        timings["intake"] = round(time.monotonic() - t, 3)
+            return self._stopped(path, "rejected", str(exc)), {}, {}
         if it.kind == "image":
             return await self._judge_image(it, timings)
         try:
-            task = task or self._task or _find_task(it.root)
+            task = task or self._task or find_task(it.root)
         except ValueError as exc:
-            return Judgment(self._base(path, "rejected", 0.0, str(exc), it=it))
-        t = time.monotonic()
-        site_dir, build, status, reason = await self._build(it, work)
-        timings["build"] = round(time.monotonic() - t, 3)
+            return self._stopped(path, "rejected", str(exc), it=it), {}, {}
+        with _timed(timings, "build"):
+            site_dir, build, status, reason = await self._build(it, work)
         if status != "ok" or site_dir is None:
-            score = None if status == "infra_error" else 0.0
-            return Judgment(
-                self._base(path, status, score, reason, it=it, build=build, timings=timings)
-            )
+            return self._stopped(path, status, reason, it=it, build=build), {}, {}
         for attempt in (1, 2):
             try:
                 return await self._judge_page(it, site_dir, task, build, timings)
             except RenderFailed as exc:
-                return Judgment(
-                    self._base(
-                        path, "render_failed", 0.0, str(exc), it=it, build=build, timings=timings
-                    )
-                )
+                return self._stopped(path, "render_failed", str(exc), it=it, build=build), {}, {}
             except Exception:
                 # A browser that died under us is the environment's fault: restart, retry once.
                 if attempt == 2 or (self.browser and self.browser.browser.is_connected()):
@@ -195,23 +217,17 @@ class Judge:
     async def _build(
         self, it: Intake, work: Path
     ) -> tuple[Path | None, BuildInfo | None, str, str | None]:
-        root = it.root
-        if (root / "package.json").is_file():
-            from builders import build_submission
+        from builders import prepare_site
 
-            outcome = await build_submission(
-                root,
-                work,
-                unsafe_no_sandbox=self.options.unsafe_no_sandbox,
-                timeout=self.options.build_timeout,
-                cache_dir=self.options.cache_dir,
-            )
-            return outcome.site_dir, outcome.info, outcome.verdict_status, outcome.reason
-        for candidate in (root, root / "public"):
-            if (candidate / it.entry).is_file():
-                return candidate, BuildInfo(status="skipped", tool="static"), "ok", None
-        reason = f"no {it.entry} and no package.json in the submission: nothing to serve"
-        return None, BuildInfo(status="no_output", reason=reason), "build_failed", reason
+        outcome = await prepare_site(
+            it.root,
+            it.entry,
+            work,
+            unsafe_no_sandbox=self.options.unsafe_no_sandbox,
+            timeout=self.options.build_timeout,
+            cache_dir=self.options.cache_dir,
+        )
+        return outcome.site_dir, outcome.info, outcome.verdict_status, outcome.reason
 
     async def _judge_page(
         self,
@@ -220,169 +236,193 @@ class Judge:
         task: Task | None,
         build: BuildInfo | None,
         timings: dict[str, float],
-    ) -> Judgment:
+    ) -> tuple[VerdictParts, dict[str, ViewportCapture], dict[str, bytes]]:
         rubric = self.rubric
         wall = self.options.wall_seconds or rubric.budgets.wall_seconds
-        deadline = time.monotonic() + wall
         handle = await self._browser()
         site = self.preview.register(site_dir, it.entry)
-        session = None
+        session: PageSession | None = None
         try:
             first = next(iter(rubric.viewports.values()))
             session = await open_session(handle.browser, site, (first.width, first.height))
-            captures: dict[str, ViewportCapture] = {}
-
-            async def observe() -> None:
-                t = time.monotonic()
-                await load(session, min(rubric.budgets.load_seconds, wall))
-                timings["load"] = round(time.monotonic() - t, 3)
-                t = time.monotonic()
-                for name, vp in rubric.viewports.items():
-                    if session.events.crashed:
-                        break
-                    captures[name] = await capture_viewport(session, name, vp.width, vp.height)
-                await collect_page_records(session)
-                timings["capture"] = round(time.monotonic() - t, 3)
-
-            try:
-                await asyncio.wait_for(observe(), timeout=max(1.0, deadline - time.monotonic()))
-            except TimeoutError:
-                raise RenderFailed(
-                    f"the page did not finish rendering within {wall:.0f}s "
-                    "(endless script, or a page that never finishes loading?)"
-                ) from None
-            except Exception as exc:
-                if session.events.crashed or "crash" in str(exc).lower():
-                    raise RenderFailed(
-                        "the renderer crashed (memory bomb or fatal script?)"
-                    ) from exc
-                if not handle.browser.is_connected():
-                    raise
-                raise RenderFailed(f"the page could not be rendered: {exc}") from exc
-            if session.events.crashed:
-                raise RenderFailed("the renderer crashed (memory bomb or fatal script?)")
+            # The page's budget starts with the page: a cold or busy browser is not its fault.
+            deadline = time.monotonic() + wall
+            captures, events = await self._observe(session, handle, deadline, timings)
             ctx = CheckContext(
                 rubric=rubric,
                 captures=captures,
-                events=session.events,
+                events=events,
                 page=session.page,
                 url=site.url,
                 task=task,
                 deadline=deadline,
             )
-            t = time.monotonic()
-            results = await run_checks(ctx, "page")
-            timings["checks"] = round(time.monotonic() - t, 3)
-            # -- agent judge (issue 5): on the still-open page, within rubric.budgets.agent_*
-            agent_report = None
-            if self.agent.enabled:
-                from judge.agent.service import run_agent
-
-                t = time.monotonic()
-                agent_report = await run_agent(
-                    self.agent, session.page, site.url, captures, results, rubric, task
-                )
-                timings["agent"] = round(time.monotonic() - t, 3)
-            # -- end agent judge
+            with _timed(timings, "checks"):
+                results = await run_checks(ctx, "page")
+            agent_report = await self._agent(session, site, captures, results, task, timings)
         finally:
             if session is not None:
                 await session.close()
             self.preview.unregister(site)
-        verdict = self._scored(
-            it, results, ctx, captures, build, timings, isolation=handle.isolation
+        parts = VerdictParts(
+            input=_input_info(it),
+            judge=self._judge_info("page", agent_report),
+            results=results,
+            viewports=list(captures),
+            probes=ctx.probes,
+            interactions=ctx.interactions,
+            features=ctx.features,
+            agent=agent_report,
+            build=build,
+            blocked=_blocked(site),
+            isolation=handle.isolation,
+            timings={**timings, **{f"check:{k}": v for k, v in ctx.check_seconds.items()}},
         )
-        from judge.agent.service import finish_verdict  # issue 5: mode, agent score, provenance
+        return parts, captures, ctx.images
 
-        verdict = finish_verdict(self.agent, verdict, agent_report, results, rubric)
-        return Judgment(verdict, captures, ctx.images)
+    async def _observe(
+        self,
+        session: PageSession,
+        handle: BrowserHandle,
+        deadline: float,
+        timings: dict[str, float],
+    ) -> tuple[dict[str, ViewportCapture], PageEvents]:
+        """Load, settle and capture every viewport; then freeze the load-time events.
 
-    async def _judge_image(self, it: Intake, timings: dict[str, float]) -> Judgment:
+        Checks read the frozen copy, so listeners that keep recording while live checks drive
+        the page cannot change what a capture-phase check sees (determinism by construction).
+        """
+        rubric = self.rubric
+        captures: dict[str, ViewportCapture] = {}
+        t0 = time.monotonic()
+
+        async def observe() -> None:
+            with _timed(timings, "load"):
+                await load(session, min(rubric.budgets.load_seconds, deadline - t0))
+            with _timed(timings, "capture"):
+                for name, vp in rubric.viewports.items():
+                    if session.events.crashed:
+                        break
+                    captures[name] = await capture_viewport(session, name, vp.width, vp.height)
+                await collect_page_records(session)
+
+        try:
+            await asyncio.wait_for(observe(), timeout=max(1.0, deadline - time.monotonic()))
+        except TimeoutError:
+            spent = time.monotonic() - t0
+            raise RenderFailed(
+                f"the page did not finish rendering: stopped after {spent:.0f}s "
+                "(endless script, or a page that never finishes loading?)"
+            ) from None
+        except Exception as exc:
+            if session.events.crashed or "crash" in str(exc).lower():
+                raise RenderFailed("the renderer crashed (memory bomb or fatal script?)") from exc
+            if not handle.browser.is_connected():
+                raise
+            raise RenderFailed(f"the page could not be rendered: {exc}") from exc
+        if session.events.crashed:
+            raise RenderFailed("the renderer crashed (memory bomb or fatal script?)")
+        return captures, session.events.model_copy(deep=True)
+
+    async def _agent(
+        self,
+        session: PageSession,
+        site: Site,
+        captures: dict[str, ViewportCapture],
+        results: list[CheckResult],
+        task: Task | None,
+        timings: dict[str, float],
+    ) -> AgentReport | None:
+        """The agent judge on the still-open page; in hybrid mode a provider fault leaves the
+        deterministic verdict standing (agent unscored), in agent mode it is `infra_error`."""
+        if not self.agent.enabled:
+            return None
+        from judge.agent.provider import ProviderDown
+        from judge.agent.service import run_agent, unscored_report
+
+        with _timed(timings, "agent"):
+            try:
+                return await run_agent(
+                    self.agent, session.page, site.url, captures, results, self.rubric, task
+                )
+            except ProviderDown as exc:
+                if self.agent.mode == "agent":
+                    raise
+                return unscored_report(self.agent, f"model endpoint unavailable: {exc}")
+
+    async def _judge_image(
+        self, it: Intake, timings: dict[str, float]
+    ) -> tuple[VerdictParts, dict[str, ViewportCapture], dict[str, bytes]]:
         try:
             png, size = await asyncio.to_thread(_image_png, it.root)
         except (OSError, ValueError, Image.DecompressionBombError) as exc:
-            return Judgment(self._base(it.root, "rejected", 0.0, f"unreadable image: {exc}", it=it))
-        rubric = self.rubric if self.rubric.kind == "image" else load_rubric("screenshot")
+            reason = f"unreadable image: {exc}"
+            return self._stopped(it.root, "rejected", reason, it=it), {}, {}
+        rubric = self._image_rubric()
         cap = ViewportCapture(name="image", width=size[0], height=size[1], screenshot=png)
         ctx = CheckContext(rubric=rubric, captures={"image": cap}, events=PageEvents())
-        t = time.monotonic()
-        results = await run_checks(ctx, "image")
-        timings["checks"] = round(time.monotonic() - t, 3)
-        verdict = self._scored(it, results, ctx, ctx.captures, None, timings, rubric=rubric)
-        return Judgment(verdict, ctx.captures, ctx.images)
-
-    # -- verdict assembly ----------------------------------------------------------------------
-
-    def _scored(
-        self,
-        it: Intake,
-        results: list[CheckResult],
-        ctx: CheckContext,
-        captures: dict[str, ViewportCapture],
-        build: BuildInfo | None,
-        timings: dict[str, float],
-        *,
-        rubric: Rubric | None = None,
-        isolation: str | None = None,
-    ) -> Verdict:
-        rubric = rubric or self.rubric
-        score, dims, per_vp, gates = aggregate(results, rubric, list(captures))
-        fatal = next((r for r in results if r.data.get("fatal")), None)
-        status, reason = "ok", "; ".join(gates) or None
-        if fatal is not None:
-            status, score, reason = "render_failed", 0.0, fatal.message
-        return Verdict(
-            status=status,
-            reason=reason,
-            score=score,
-            dimensions=dims,
-            viewports=per_vp,
-            checks=sorted(results, key=lambda r: (r.score if r.score is not None else 2, r.id)),
-            rubric=RubricRef(id=rubric.id, version=rubric.version),
-            input=InputInfo(kind=it.kind, sha256=it.sha256, name=it.name),
-            judge=self._judge_info("image" if it.kind == "image" else "deterministic"),
-            build=build,
-            blocked_requests=list(ctx.events.blocked),
-            isolation=isolation,
-            features=ctx.extras.get("features", {}),
-            probes=ctx.extras.get("probes", []),
-            interactions=ctx.extras.get("interactions", []),
-            timings=timings,
+        with _timed(timings, "checks"):
+            results = await run_checks(ctx, "image")
+        parts = VerdictParts(
+            input=_input_info(it),
+            judge=self._judge_info("image", None),
+            results=results,
+            viewports=["image"],
+            features=ctx.features,
+            timings={**timings, **{f"check:{k}": v for k, v in ctx.check_seconds.items()}},
         )
+        return parts, ctx.captures, ctx.images
 
-    def _judge_info(self, mode: str) -> JudgeInfo:
-        note = None
-        if mode == "deterministic" and not self.agent.enabled:  # issue 5: agent configured
-            note = "no model configured: deterministic checks only"
-        return JudgeInfo(name="fjudge", version=__version__, mode=mode, note=note)
+    # -- parts -------------------------------------------------------------------------------
 
-    def _base(
+    def _image_rubric(self) -> Rubric:
+        return self.rubric if self.rubric.kind == "image" else load_rubric("screenshot")
+
+    def _rubric_for(self, parts: VerdictParts) -> Rubric:
+        return self._image_rubric() if parts.input.kind == "image" else self.rubric
+
+    def _judge_info(self, kind: str, report: AgentReport | None):
+        from judge.agent.service import judge_info
+
+        rubric = self._image_rubric() if kind == "image" else self.rubric
+        return judge_info(self.agent, rubric, kind, report)
+
+    def _stopped(
         self,
         path: Path,
         status: str,
-        score: float | None,
         reason: str | None,
         *,
         it: Intake | None = None,
         build: BuildInfo | None = None,
-        timings: dict[str, float] | None = None,
-    ) -> Verdict:
-        if it is not None:
-            info = InputInfo(kind=it.kind, sha256=it.sha256, name=it.name)
-        else:
-            info = InputInfo(kind=_kind_guess(path), sha256=_sha_or_empty(path), name=path.name)
-        return Verdict(
-            status=status,
-            reason=reason,
-            score=score,
-            rubric=RubricRef(id=self.rubric.id, version=self.rubric.version),
+    ) -> VerdictParts:
+        """The parts of a judgment a stage ended early (rejected, build/render failure, infra)."""
+        info = _input_info(it) if it is not None else _guess_input(Path(path))
+        kind = "image" if info.kind == "image" else "page"
+        return VerdictParts(
             input=info,
-            judge=self._judge_info("deterministic"),
+            judge=self._judge_info(kind, None),
+            status=status,  # type: ignore[arg-type]
+            reason=reason,
             build=build,
-            timings=timings or {},
         )
 
-    def _infra(self, path: Path, reason: str) -> Verdict:
-        return self._base(Path(path), "infra_error", None, reason)
+
+def _input_info(it: Intake) -> InputInfo:
+    return InputInfo(kind=it.kind, sha256=it.sha256, name=it.name)  # type: ignore[arg-type]
+
+
+def _guess_input(path: Path) -> InputInfo:
+    try:
+        kind = classify(path)
+    except (IntakeRejected, OSError):
+        kind = "directory" if path.is_dir() else "html"
+    return InputInfo(kind=kind, sha256=_sha_or_empty(path), name=path.name)  # type: ignore[arg-type]
+
+
+def _blocked(site: Site) -> list:
+    """Every outside request the page made, load and live checks alike, in a stable order."""
+    return sorted(site.blocked, key=lambda b: (b.url, b.channel, b.action))
 
 
 def _image_png(path: Path) -> tuple[bytes, tuple[int, int]]:
@@ -391,29 +431,6 @@ def _image_png(path: Path) -> tuple[bytes, tuple[int, int]]:
         buf = io.BytesIO()
         img.save(buf, format="PNG")
         return buf.getvalue(), img.size
-
-
-def read_task(path: Path) -> Task:
-    """Load and validate a task file (ValueError with the reason)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        return Task.model_validate(data)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise ValueError(f"invalid task file {path}: {exc}") from exc
-
-
-def _find_task(root: Path) -> Task | None:
-    for name in ("task.yaml", "task.yml"):
-        if (root / name).is_file():
-            return read_task(root / name)
-    return None
-
-
-def _kind_guess(path: Path) -> str:
-    try:
-        return classify(path)
-    except (IntakeRejected, OSError):
-        return "directory" if path.is_dir() else "html"
 
 
 def _sha_or_empty(path: Path) -> str:

@@ -242,7 +242,7 @@ def write_index(rows: Iterable[tuple], out_dir: Path) -> Path:
     body = []
     for i, row in enumerate(rows):
         if len(row) == 2:
-            from judge.cli.output import artifact_dir
+            from judge.artifacts import artifact_dir
 
             path, v = row
             name = str(path)

@@ -29,6 +29,7 @@ from judge.schema.reward import (
     RewardPolicy,
     ScheduleEntry,
 )
+from judge.scoring import probe_fraction
 
 
 def load_policy(source: str | Path | Mapping | RewardPolicy | None) -> RewardPolicy:
@@ -72,14 +73,6 @@ def _weighted_mean(parts: dict[str, float], weights: dict[str, float]) -> float 
     return sum(parts[k] * weights[k] for k in parts) / total
 
 
-def _probe_fraction(verdict: Verdict) -> float | None:
-    # Only decided probes count; 'unscored'/'error' mean the probe could not say.
-    decided = [p for p in verdict.probes if p.status in ("passed", "failed")]
-    if not decided:
-        return None
-    return sum(p.status == "passed" for p in decided) / len(decided)
-
-
 def _candidates(
     verdict: Verdict, policy: RewardPolicy, signals: Mapping[str, float]
 ) -> dict[str, dict[str, tuple[float | None, float]]]:
@@ -94,7 +87,7 @@ def _candidates(
     return {
         "verifiable": {
             "tests": (signals.get(spec.verifiable.tests_signal), spec.verifiable.tests),
-            "probes": (_probe_fraction(verdict), spec.verifiable.probes),
+            "probes": (probe_fraction(verdict.probes), spec.verifiable.probes),
         },
         "judge": judge,
         "preference": {k: (signals.get(k), w) for k, w in spec.preference.signals.items()},

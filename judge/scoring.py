@@ -1,11 +1,40 @@
-"""Aggregation: check results → dimension scores → one score, with rubric weights and gates."""
+"""Aggregation: check results (+ probes, + the agent's dimensions) → dimensions → one score.
+
+The rules, in order (README "Scoring"):
+1. Per dimension, the weighted mean of its scored results; a result scoring s weighs
+   w·(1 + k·(1 - s)) so one clear defect is not averaged away (`rubric.defect_emphasis[0]`).
+2. The `task` dimension is the pass fraction of the decided task probes, the same number the
+   reward policy uses (`probe_fraction`).
+3. Hybrid mode: per dimension both judges scored, (1 - w)·deterministic + w·agent with
+   w = `rubric.hybrid.agent_weight`; a dimension only one judge scored takes that score.
+   Agent mode: the agent's dimensions only.
+4. The total is the rubric-weighted mean of the dimensions (with `defect_emphasis[1]`).
+5. Gates raised by results cap the total and every dimension, per viewport too; a fatal
+   result sets all of them to 0.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from judge.schema import CheckResult
+from judge.schema import CheckResult, ProbeResult
 from rubrics import Rubric
+
+Mode = str  # deterministic | agent | hybrid | image
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """What aggregation decides: the score, the dimensions and the gates that capped them."""
+
+    score: float
+    dimensions: dict[str, float]
+    viewports: dict[str, dict[str, float]]
+    gates: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    fatal: CheckResult | None = None
 
 
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
@@ -16,7 +45,7 @@ def _weighted(pairs: list[tuple[float, float]]) -> float | None:
 
 
 def dimension_scores(
-    results: list[CheckResult], rubric: Rubric, *, viewport: str | None = None
+    results: Iterable[CheckResult], rubric: Rubric, *, viewport: str | None = None
 ) -> dict[str, float]:
     """Weighted mean of scored results per dimension (optionally only one viewport's)."""
     buckets: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -35,35 +64,85 @@ def dimension_scores(
     return out
 
 
+def probe_fraction(probes: Iterable[ProbeResult]) -> float | None:
+    """Share of decided probes that passed; 'unscored'/'error' probes could not say."""
+    decided = [p for p in probes if p.status in ("passed", "failed")]
+    if not decided:
+        return None
+    return sum(p.status == "passed" for p in decided) / len(decided)
+
+
+def blend(
+    det: dict[str, float], agent: dict[str, float], rubric: Rubric, mode: Mode
+) -> dict[str, float]:
+    """The dimensions of a mode: deterministic, agent-only, or the hybrid blend."""
+    if mode == "agent" and agent:
+        return dict(agent)
+    if mode != "hybrid" or not agent:
+        return dict(det)
+    w = rubric.hybrid.agent_weight
+    out = {}
+    for d in rubric.dimensions:
+        if d in det and d in agent:
+            out[d] = round((1 - w) * det[d] + w * agent[d], 4)
+        elif d in det or d in agent:
+            out[d] = det.get(d, agent.get(d, 0.0))
+    return out
+
+
 def overall(dimensions: dict[str, float], rubric: Rubric) -> float:
     """Rubric-weighted mean of the dimensions that could be scored."""
     k = rubric.defect_emphasis[1]
-    pairs = [(s, rubric.dimensions[d].weight * (1 + k * (1 - s))) for d, s in dimensions.items()]
+    pairs = [
+        (s, rubric.dimensions[d].weight * (1 + k * (1 - s)))
+        for d, s in dimensions.items()
+        if d in rubric.dimensions
+    ]
     value = _weighted(pairs)
     return 0.0 if value is None else value
 
 
-def apply_gates(
-    score: float, results: list[CheckResult], rubric: Rubric
-) -> tuple[float, list[str]]:
-    """Cap the score for every gate a result raised (data['gate'] names a Gates field)."""
-    applied = []
+def raised_gates(results: Iterable[CheckResult], rubric: Rubric) -> list[tuple[str, float, str]]:
+    """(gate, cap, check id) for every gate a result raised, tightest first."""
+    seen: dict[str, tuple[str, float, str]] = {}
     for r in results:
-        gate = r.data.get("gate")
-        if not gate:
-            continue
-        cap = getattr(rubric.gates, gate, None)
-        if cap is not None and score > cap:
-            score = cap
-            applied.append(f"{gate} ({r.id}) caps the score at {cap}")
-    return score, applied
+        if r.gate and r.gate not in seen:
+            seen[r.gate] = (r.gate, float(getattr(rubric.gates, r.gate)), r.id)
+    return sorted(seen.values(), key=lambda g: (g[1], g[0]))
+
+
+def _capped(values: dict[str, float], cap: float) -> dict[str, float]:
+    return {k: round(min(v, cap), 4) for k, v in values.items()}
 
 
 def aggregate(
-    results: list[CheckResult], rubric: Rubric, viewports: list[str]
-) -> tuple[float, dict[str, float], dict[str, dict[str, float]], list[str]]:
-    """Score, dimensions, per-viewport dimensions, gate notes."""
-    dims = dimension_scores(results, rubric)
+    results: list[CheckResult],
+    rubric: Rubric,
+    viewports: list[str],
+    *,
+    probes: Iterable[ProbeResult] = (),
+    agent: dict[str, float] | None = None,
+    mode: Mode = "deterministic",
+) -> Aggregate:
+    """Score, dimensions, per-viewport dimensions and the gates applied (see module doc)."""
+    det = dimension_scores(results, rubric)
+    fraction = probe_fraction(probes)
+    if fraction is not None and "task" in rubric.dimensions:
+        det["task"] = round(fraction, 4)
+    dims = blend(det, agent or {}, rubric, mode)
     per_vp = {v: d for v in viewports if (d := dimension_scores(results, rubric, viewport=v))}
-    score, gates = apply_gates(overall(dims, rubric), results, rubric)
-    return round(min(1.0, max(0.0, score)), 4), dims, per_vp, gates
+    fatal = next((r for r in results if r.fatal), None)
+    if fatal is not None:
+        zero = {k: 0.0 for k in dims}
+        return Aggregate(
+            0.0, zero, {v: {k: 0.0 for k in d} for v, d in per_vp.items()}, [], [], fatal
+        )
+    score = overall(dims, rubric)
+    notes = []
+    for gate, cap, check_id in raised_gates(results, rubric):
+        notes.append(f"{gate} ({check_id}) caps the score and dimensions at {cap:g}")
+        score = min(score, cap)
+        dims = _capped(dims, cap)
+        per_vp = {v: _capped(d, cap) for v, d in per_vp.items()}
+    gates = [g for g, _, _ in raised_gates(results, rubric)]
+    return Aggregate(round(min(1.0, max(0.0, score)), 4), dims, per_vp, gates, notes)

@@ -7,11 +7,20 @@ from pathlib import Path
 
 import yaml
 
-from rubrics.schema import Budgets, Dimension, Gates, Rubric, Viewport
+from rubrics.schema import Budgets, Dimension, Gates, Hybrid, Rubric, Viewport
 
 RUBRIC_DIR = Path(__file__).parent
 
-__all__ = ["Budgets", "Dimension", "Gates", "Rubric", "Viewport", "available", "load_rubric"]
+__all__ = [
+    "Budgets",
+    "Dimension",
+    "Gates",
+    "Hybrid",
+    "Rubric",
+    "Viewport",
+    "available",
+    "load_rubric",
+]
 
 
 class RubricError(ValueError):

@@ -33,11 +33,32 @@ class Budgets(_M):
 
 
 class Gates(_M):
-    """Caps applied after aggregation: a gate names the condition and the maximum score."""
+    """Caps applied after aggregation: a gate names the condition and the maximum score.
+
+    A gate caps the total *and* every dimension (also per viewport), so a reward built from
+    dimensions cannot pay for what the gate refuses. Checks declare the gates they may raise
+    (`@check(..., gates=(...))`), validated against these field names when they register.
+    """
 
     manipulation_cap: float = Field(0.2, ge=0, le=1, description="Page addresses the judge.")
     runtime_crash_cap: float = Field(0.6, ge=0, le=1, description="Uncaught exception during load.")
     mostly_blank_cap: float = Field(0.3, ge=0, le=1, description="Blank at some viewports.")
+
+    @classmethod
+    def names(cls) -> frozenset[str]:
+        """The gate names a check may raise."""
+        return frozenset(cls.model_fields)
+
+
+class Hybrid(_M):
+    """How the agent judge's dimension scores blend with the deterministic ones (hybrid mode)."""
+
+    agent_weight: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Per dimension both judges scored: (1 - w) * deterministic + w * agent.",
+    )
 
 
 class Rubric(_M):
@@ -69,6 +90,7 @@ class Rubric(_M):
     )
     budgets: Budgets = Field(default_factory=Budgets)
     gates: Gates = Field(default_factory=Gates)
+    hybrid: Hybrid = Field(default_factory=Hybrid)
 
     @model_validator(mode="after")
     def _has_weight(self) -> Rubric:
@@ -86,4 +108,15 @@ class Rubric(_M):
         return self.check_weights[max(matches, key=len)]
 
     def check_enabled(self, check_id: str) -> bool:
+        """Whether a result id (e.g. 'interaction.broken') survives `disabled_checks`."""
         return not any(fnmatch.fnmatchcase(check_id, p) for p in self.disabled_checks)
+
+    def spec_enabled(self, spec_id: str) -> bool:
+        """Whether a registered check runs at all: its id, `id.*` or `id*` is disabled.
+
+        A pattern naming one of its results (`interaction.broken`) only drops that result.
+        """
+        return not any(
+            fnmatch.fnmatchcase(spec_id, p) or p in (f"{spec_id}.*", f"{spec_id}*")
+            for p in self.disabled_checks
+        )

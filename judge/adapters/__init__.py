@@ -1,4 +1,5 @@
-"""Trainer adapters: verl `compute_score`, TRL GRPOTrainer reward function, OpenRLHF endpoint.
+"""Trainer adapters: verl `compute_score`, TRL GRPOTrainer reward function (the OpenRLHF
+endpoint `/get_reward` is part of the service: `judge.service.openrlhf`).
 
 What each returns for a skipped (infra_error) sample, after one retry:
 - verl: raises `RewardUnavailable` (verl writes the value into a tensor and has no "missing";

@@ -1,29 +1,30 @@
-"""A warm in-process judge for trainer reward functions (which are plain sync calls).
+"""The reward side of the trainer adapters: completions → verdicts → rewards, synchronously.
 
-The runtime owns a background thread running an asyncio loop with one `Judge` (one warm
-Chromium, `workers` pages at a time). Trainer code calls `score_completions` synchronously;
-completions are extracted (`builders.extract`), judged concurrently, and rewarded by the policy.
-Configured from arguments or the environment: FJUDGE_POLICY (policy file), FJUDGE_WORKERS,
-FJUDGE_RUBRIC, FJUDGE_TASK_TYPE.
+Judging runs on the process-wide `judge.pool` host (one warm Chromium per process, shared by
+every adapter and policy, sized by FJUDGE_WORKERS, default 2); rewards are composed by
+`judge.finish.reward_for`, the same function the service uses, after the Judge has applied
+any calibration (FJUDGE_CALIBRATION). Configured from arguments or the environment:
+FJUDGE_POLICY (policy file), FJUDGE_WORKERS, FJUDGE_RUBRIC, FJUDGE_TASK_TYPE.
 """
 
 from __future__ import annotations
 
 import asyncio
-import atexit
-import contextlib
-import os
 import shutil
-import tempfile
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from judge.finish import reward_for
 from judge.inputs import InputRejected, materialise, rejected_verdict
-from judge.reward import compute_reward, load_policy, normalise_groups
+from judge.pool import JudgeHost, default_options, shared_host
+from judge.reward import load_policy, normalise_groups
 from judge.schema import JudgeOptions, Reward, RewardPolicy, RubricRef, Verdict
+from judge.workdirs import make_workdir
+
+if TYPE_CHECKING:
+    from judge.pipeline import Judge
 
 
 class RewardUnavailable(RuntimeError):
@@ -31,7 +32,7 @@ class RewardUnavailable(RuntimeError):
 
 
 class RewardRuntime:
-    """Sync facade: completions → verdicts → rewards, with a warm browser kept between calls."""
+    """Sync facade: completions → verdicts → rewards, with a warm shared browser."""
 
     def __init__(
         self,
@@ -39,32 +40,22 @@ class RewardRuntime:
         options: JudgeOptions | None = None,
         *,
         infra_retries: int = 1,
+        host: JudgeHost | None = None,
     ) -> None:
         self.policy = load_policy(policy)
-        self.options = options or JudgeOptions(workers=2)
+        self.host = host or shared_host(options or default_options())
         self.infra_retries = infra_retries
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True, name="fjudge")
-        self._thread.start()
-        self._judge: Any = None
-        self._tmp = Path(tempfile.mkdtemp(prefix="fjudge-rt-"))
+        self._tmp = make_workdir("fjudge-rt-")
         self._n = 0
+        self._n_lock = threading.Lock()
 
-    def _call(self, coro: Any) -> Any:
-        fut: Future[Any] = asyncio.run_coroutine_threadsafe(coro, self._loop)
-        return fut.result()
+    def _work(self) -> Path:
+        with self._n_lock:
+            self._n += 1
+            return self._tmp / f"c{self._n}"
 
-    async def _get_judge(self) -> Any:
-        if self._judge is None:
-            from judge.pipeline import Judge
-
-            self._judge = await Judge(self.options).__aenter__()
-        return self._judge
-
-    async def _verdict(self, completion: str) -> Verdict:
-        judge = await self._get_judge()
-        self._n += 1
-        work = self._tmp / f"c{self._n}"
+    async def _verdict(self, judge: Judge, completion: str) -> Verdict:
+        work = self._work()
         try:
             try:
                 path = await asyncio.to_thread(materialise, "completion", completion, work)
@@ -80,12 +71,14 @@ class RewardRuntime:
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
-    async def _verdicts(self, completions: Sequence[str]) -> list[Verdict]:
-        return list(await asyncio.gather(*(self._verdict(c) for c in completions)))
-
     def verdicts(self, completions: Sequence[str]) -> list[Verdict]:
         """Judge completions concurrently (in input order)."""
-        return self._call(self._verdicts(list(completions)))
+        items = list(completions)
+
+        async def all_of(judge: Judge) -> list[Verdict]:
+            return list(await asyncio.gather(*(self._verdict(judge, c) for c in items)))
+
+        return self.host.run(all_of)
 
     def score_completions(
         self,
@@ -98,29 +91,22 @@ class RewardRuntime:
         normalise: bool = False,
     ) -> list[Reward]:
         """One Reward per completion, in order (skipped ones have value None)."""
-        n = len(completions)
-        default_type = os.environ.get("FJUDGE_TASK_TYPE", "frontend")
         verdicts = self.verdicts(completions)
         rewards = [
-            compute_reward(
-                verdicts[i],
+            reward_for(
+                v,
                 self.policy,
-                task_type=(task_types[i] if task_types else None) or default_type,
-                signals=(signals[i] if signals else None) or {},
+                task_type=task_types[i] if task_types else None,
+                signals=signals[i] if signals else None,
                 step=step,
                 group=groups[i] if groups else None,
             )
-            for i in range(n)
+            for i, v in enumerate(verdicts)
         ]
         return normalise_groups(rewards, None, self.policy) if normalise else rewards
 
     def close(self) -> None:
-        """Close the browser and stop the loop thread."""
-        if self._judge is not None:
-            self._call(self._judge.close())
-            self._judge = None
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+        """Remove this runtime's scratch space (the shared browser stays for other users)."""
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 
@@ -129,21 +115,13 @@ _LOCK = threading.Lock()
 
 
 def get_runtime(policy: str | Path | None = None, rubric: str | None = None) -> RewardRuntime:
-    """The process-wide runtime for (policy, rubric), created on first use (warm afterwards)."""
+    """The process-wide runtime for (policy, rubric); every one shares the process's browser."""
+    import os
+
     pol = str(policy or os.environ.get("FJUDGE_POLICY") or "")
-    rub = rubric or os.environ.get("FJUDGE_RUBRIC") or "frontend"
+    options = default_options(rubric)
     with _LOCK:
-        rt = _RUNTIMES.get((pol, rub))
+        rt = _RUNTIMES.get((pol, options.rubric))
         if rt is None:
-            workers = int(os.environ.get("FJUDGE_WORKERS") or os.cpu_count() or 2)
-            options = JudgeOptions(rubric=rub, workers=workers)
-            rt = _RUNTIMES[(pol, rub)] = RewardRuntime(pol or None, options)
+            rt = _RUNTIMES[(pol, options.rubric)] = RewardRuntime(pol or None, options)
         return rt
-
-
-@atexit.register
-def _close_all() -> None:
-    for rt in list(_RUNTIMES.values()):
-        with contextlib.suppress(Exception):  # best effort at interpreter exit
-            rt.close()
-    _RUNTIMES.clear()

@@ -1,10 +1,7 @@
-"""Runs → per-item mean/std/95% CI with instability flags; items → rubric-weighted agent score;
-agent + deterministic → the hybrid verdict score.
+"""Runs → per-item mean/std/95% CI with instability flags; items → the agent's dimensions.
 
-Hybrid rule (documented in the README): per rubric dimension, when both judges scored it, the
-dimension score is `(1 - AGENT_WEIGHT) * deterministic + AGENT_WEIGHT * agent`; a dimension only
-one judge scored takes that judge's score. The overall score is the rubric-weighted mean of the
-dimensions, then the rubric gates (manipulation, runtime crash, blank) cap it, in every mode.
+How the agent's dimensions blend with the deterministic ones (hybrid mode, the rubric's
+`[hybrid] agent_weight`) and how gates cap them is decided in one place: `judge.scoring`.
 """
 
 from __future__ import annotations
@@ -14,11 +11,10 @@ import statistics
 from collections import defaultdict
 
 from judge.agent.subtasks import normalised
-from judge.schema import CheckResult, ItemAnswer, ItemScore, SubTask
-from judge.scoring import apply_gates, overall
+from judge.schema import ItemAnswer, ItemScore, SubTask
+from judge.scoring import overall
 from rubrics import Rubric
 
-AGENT_WEIGHT = 0.5
 UNSTABLE_STD = 0.15  # one and a half points on the 0..10 scale
 UNSTABLE_SPLIT = True  # some runs scored the item and others could not judge it
 
@@ -104,24 +100,3 @@ def agent_dimensions(
 def agent_score(dims: dict[str, float], rubric: Rubric) -> float | None:
     """Rubric-weighted mean of the agent's dimension scores; None if it scored nothing."""
     return round(overall(dims, rubric), 4) if dims else None
-
-
-def combine(
-    det: dict[str, float],
-    agent: dict[str, float],
-    rubric: Rubric,
-    results: list[CheckResult],
-    mode: str,
-) -> tuple[float, dict[str, float], list[str]]:
-    """Final (score, dimensions, gate notes) for 'agent' or 'hybrid' mode."""
-    if mode == "agent":
-        dims = dict(agent)
-    else:
-        dims = {}
-        for d in rubric.dimensions:
-            if d in det and d in agent:
-                dims[d] = round((1 - AGENT_WEIGHT) * det[d] + AGENT_WEIGHT * agent[d], 4)
-            elif d in det or d in agent:
-                dims[d] = det.get(d, agent.get(d, 0.0))
-    score, gates = apply_gates(overall(dims, rubric), results, rubric)
-    return round(min(1.0, max(0.0, score)), 4), dims, gates

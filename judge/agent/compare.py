@@ -1,26 +1,20 @@
-"""Pairwise mode: which of two submissions is better, and by how much.
+"""Pairwise preference by the model, and the deterministic fallback (score difference).
 
-Both are judged deterministically (one shared browser). With a model configured, the model then
-sees both (contact sheets + deterministic summaries) in BOTH orders, which cancels position bias:
-a model that always prefers the first one ends in a tie. Without a model, the preference is the
-score difference, with a tie band. Ties and "both bad" are answers, not failures.
+The model sees both submissions (contact sheets + deterministic summaries) in BOTH orders,
+which cancels position bias: a model that always prefers the first one ends in a tie. Without
+a model, the preference is the score difference, with a tie band. Ties and "both bad" are
+answers, not failures. Judging the two is orchestrated by `judge.compare`.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from judge.agent import prompts
 from judge.agent.images import ImageStore
 from judge.agent.provider import Provider
-from judge.agent.service import AgentSetup, resolve
-from judge.schema import CompareResult, JudgeOptions, PairOrder, PairwiseAnswer, Task, Verdict
-
-if TYPE_CHECKING:
-    from judge.pipeline import Judge
+from judge.agent.service import AgentSetup
+from judge.schema import CompareResult, PairOrder, PairwiseAnswer, Task, Verdict
 
 TIE_BAND = 0.03  # deterministic: score difference treated as a tie
 AGENT_TIE_BAND = 0.1  # agent: mean signed margin over both orders treated as a tie
@@ -132,35 +126,3 @@ async def agent_pairwise(
         score_b=vb.score, status_a=va.status, status_b=vb.status, tie_band=AGENT_TIE_BAND,
         orders=orders,
     )  # fmt: skip
-
-
-async def compare_paths(
-    options: JudgeOptions, a: Path, b: Path, *, judge: Judge | None = None
-) -> CompareResult:
-    """Judge A and B (deterministically), then prefer one: by the model if configured.
-
-    `judge` lets a caller reuse a warm (deterministic) Judge; else one is started here.
-    """
-    from judge.pipeline import Judge, read_task
-
-    setup = resolve(options)
-    task = read_task(options.task) if options.task else None
-    if judge is None:
-        det_options = options.model_copy(update={"judge": "deterministic"})
-        async with Judge(det_options) as own:
-            return await compare_paths(options, a, b, judge=own)
-    ja = await judge.judge_full(a, task=task)
-    jb = await judge.judge_full(b, task=task)
-    dims = list(judge.rubric.dimensions)
-    va, vb = ja.verdict, jb.verdict
-    sa, sb = str(a), str(b)
-    if "infra_error" in (va.status, vb.status):
-        bad = va if va.status == "infra_error" else vb
-        return CompareResult(
-            a=sa, b=sb, preference="error", margin=0.0, method="deterministic",
-            score_a=va.score, score_b=vb.score, status_a=va.status, status_b=vb.status,
-            note=f"could not judge: {bad.reason}",
-        )  # fmt: skip
-    if setup.enabled and ja.captures and jb.captures:
-        return await agent_pairwise(setup, sa, sb, ja, jb, task, dims)
-    return deterministic(sa, sb, va, vb)

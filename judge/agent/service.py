@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from judge import __version__
 from judge.agent import prompts
-from judge.agent.aggregate import agent_dimensions, agent_score, combine, item_scores
+from judge.agent.aggregate import agent_dimensions, agent_score, item_scores
 from judge.agent.episode import Budget, RunResult, run_episode
 from judge.agent.images import ImageStore
 from judge.agent.provider import Provider, ProviderConfig, resolve_config
@@ -27,7 +28,6 @@ from judge.schema import (
     JudgeInfo,
     JudgeOptions,
     Task,
-    Verdict,
     ViewportCapture,
 )
 from rubrics import Rubric
@@ -131,13 +131,9 @@ async def run_agent(
     viewports = {n: (v.width, v.height) for n, v in rubric.viewports.items()}
     store = ImageStore("low" if setup.detail == "low" else "high")
     subtasks = build_subtasks(rubric, task)
-    if any(r.data.get("fatal") for r in results):
+    if any(r.fatal for r in results):
         # A fatal render failure decides the verdict (score 0): no model call can change it.
-        return AgentReport(
-            model=setup.cfg.model, endpoint_host=setup.cfg.endpoint_host, runs=0,
-            temperature=setup.cfg.temperature, seed=setup.cfg.seed, prompt_hash=prompt_hash(),
-            errors=["not run: fatal render failure"],
-        )  # fmt: skip
+        return unscored_report(setup, "not run: fatal render failure")
     sheet = store.contact_sheet(captures)
     brief = prompts.brief(task, subtasks, results, viewports)
     runs: list[RunResult] = []
@@ -193,42 +189,45 @@ def _skipped(hits: list[str], error: str | None = None) -> RunResult:
     return RunResult(answers={}, tokens=tokens, budget_hits=hits, errors=errors, all_cached=False)
 
 
-def finish_verdict(
-    setup: AgentSetup,
-    verdict: Verdict,
-    report: AgentReport | None,
-    results: list[CheckResult],
-    rubric: Rubric,
-) -> Verdict:
-    """Fold the agent report into the deterministic verdict (mode, score, provenance)."""
-    info = verdict.judge
-    if not setup.enabled or report is None:
-        note = info.note
-        if setup.requested == "deterministic":
-            note = "deterministic judge requested"
-        return verdict.model_copy(
-            update={
-                "judge": info.model_copy(
-                    update={"note": note, "provenance": setup.provenance(rubric)}
-                )
-            }
+def unscored_report(setup: AgentSetup, reason: str) -> AgentReport:
+    """The agent contributed nothing (endpoint down, fatal page): the deterministic verdict stands."""
+    assert setup.cfg is not None
+    return AgentReport(
+        model=setup.cfg.model,
+        endpoint_host=setup.cfg.endpoint_host,
+        runs=0,
+        temperature=setup.cfg.temperature,
+        seed=setup.cfg.seed,
+        prompt_hash=prompt_hash(),
+        unscored_reason=reason[:300],
+        errors=[reason[:300]],
+    )
+
+
+def judge_info(
+    setup: AgentSetup, rubric: Rubric, kind: str, report: AgentReport | None
+) -> JudgeInfo:
+    """Who judged, in which mode, with what provenance, and a note on anything unusual."""
+    if kind == "image":
+        mode, note = "image", None
+    elif not setup.enabled:
+        mode = "deterministic"
+        note = (
+            "deterministic judge requested"
+            if setup.requested == "deterministic"
+            else "no model configured: deterministic checks only"
         )
-    update: dict[str, object] = {"agent": report}
-    note = None
-    if verdict.status != "ok":
-        note = f"agent ran, but status {verdict.status} decides the score"
-    elif not report.dimensions:
-        note = "the agent could not score any sub-task: deterministic score used"
     else:
-        score, dims, gates = combine(
-            verdict.dimensions, report.dimensions, rubric, results, setup.mode
-        )
-        update.update(score=score, dimensions=dims, reason="; ".join(gates) or None)
-    update["judge"] = JudgeInfo(
-        name=info.name,
-        version=info.version,
-        mode=setup.mode,  # type: ignore[arg-type]
+        mode = setup.mode
+        note = None
+        if report is not None and report.unscored_reason:
+            note = f"agent unscored ({report.unscored_reason}): deterministic verdict stands"
+        elif report is not None and not report.dimensions:
+            note = "the agent could not score any sub-task: deterministic score used"
+    return JudgeInfo(
+        name="fjudge",
+        version=__version__,
+        mode=mode,  # type: ignore[arg-type]
         note=note,
         provenance=setup.provenance(rubric),
     )
-    return verdict.model_copy(update=update)

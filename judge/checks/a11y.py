@@ -59,7 +59,6 @@ async def axe(ctx: CheckContext) -> list[CheckResult]:
         await page.evaluate(axe_source())
     violations = await page.evaluate(_RUN_JS, [TAGS, SKIP_RULES])
     violations.sort(key=lambda v: (-IMPACT.get(v["impact"], 0.1), v["id"]))
-    ctx.extras["axe"] = violations
     vp = list(ctx.captures)[-1] if ctx.captures else None
     if not violations:
         return [result("a11y.axe", DIM, 1.0, "no axe-core violations")]

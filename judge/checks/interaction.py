@@ -69,10 +69,10 @@ async def interaction(ctx: CheckContext) -> list[CheckResult]:
         return []
     controls = await install(page)
     the_plan = plan(controls, budgets.actions)
-    prober = Prober(page, ctx.url, ctx.events, ctx.images)
+    prober = Prober(page, ctx.url, ctx.images)
     seconds = min(budgets.probe_seconds, max(0.5, ctx.seconds_left() - 1.0))
     outcomes = await prober.run(the_plan, seconds)
-    ctx.extras.setdefault("interactions", []).extend(_record(o) for o in outcomes)
+    ctx.interactions.extend(_record(o) for o in outcomes)
     vp = _viewport(ctx)
     unreachable = _unreachable(the_plan.unreachable, outcomes)
     acted = [o for o in outcomes if not o.note.startswith("unreachable")]

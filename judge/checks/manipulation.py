@@ -128,7 +128,7 @@ def scan(texts: list[dict]) -> list[tuple[str, str, str, bool]]:
     return hits
 
 
-@check("manipulation", DIM, phase="live", order=5)
+@check("manipulation", DIM, phase="live", order=5, gates=("manipulation_cap",))
 async def manipulation(ctx: CheckContext) -> list[CheckResult]:
     """Page text addressed to the judge: flagged, and the score is capped by the rubric gate."""
     assert ctx.page is not None
@@ -150,6 +150,7 @@ async def manipulation(ctx: CheckContext) -> list[CheckResult]:
             + (f" and {len(hits) - 1} more" if len(hits) > 1 else ""),
             severity="critical",
             evidence=evidence,
-            data={"gate": "manipulation_cap", "count": len(hits)},
+            data={"count": len(hits)},
+            gate="manipulation_cap",
         )
     ]

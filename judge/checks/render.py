@@ -23,7 +23,14 @@ def uniformity(png: bytes) -> float:
     return float(counts.max() / counts.sum())
 
 
-@check("render.blank", DIM, kinds=("page", "image"), order=10)
+@check(
+    "render.blank",
+    DIM,
+    kinds=("page", "image"),
+    order=10,
+    gates=("mostly_blank_cap",),
+    may_be_fatal=True,
+)
 async def blank(ctx: CheckContext) -> list[CheckResult]:
     """Blank or near-uniform viewport (nothing painted above the fold)."""
     out, blank_count = [], 0
@@ -64,7 +71,7 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
                 0.0,
                 "the page paints nothing at any viewport",
                 severity="critical",
-                data={"fatal": True},
+                fatal=True,
             )
         )
     elif blank_count:
@@ -75,7 +82,7 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
                 0.3,
                 f"blank at {blank_count} of {len(ctx.captures)} viewports",
                 severity="major",
-                data={"gate": "mostly_blank_cap"},
+                gate="mostly_blank_cap",
             )
         )
     return out

@@ -12,7 +12,7 @@ def _ev(items: list[str]) -> list[Evidence]:
     return [Evidence(detail=i[:300]) for i in items[:5]]
 
 
-@check("runtime.exceptions", DIM, order=20)
+@check("runtime.exceptions", DIM, order=20, gates=("runtime_crash_cap",))
 async def exceptions(ctx: CheckContext) -> list[CheckResult]:
     """Uncaught exceptions and unhandled promise rejections while loading."""
     errs = list(dict.fromkeys(ctx.events.page_errors + ctx.events.unhandled_rejections))
@@ -26,7 +26,8 @@ async def exceptions(ctx: CheckContext) -> list[CheckResult]:
             f"{len(errs)} uncaught exception(s): {errs[0][:160]}",
             severity="critical",
             evidence=_ev(errs),
-            data={"count": len(errs), "gate": "runtime_crash_cap"},
+            data={"count": len(errs)},
+            gate="runtime_crash_cap",
         )
     ]
 

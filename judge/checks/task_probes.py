@@ -43,7 +43,7 @@ async def task_probes(ctx: CheckContext) -> list[CheckResult]:
             await ctx.page.set_viewport_size(vp)
     finally:
         live.detach()
-    ctx.extras.setdefault("probes", []).extend(probes)
+    ctx.probes.extend(probes)
     weights = {i.id: i.weight for i in ctx.task.checklist}
     out = []
     for p in probes:

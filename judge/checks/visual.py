@@ -1,6 +1,6 @@
 """Visual-quality checks from pixels and element boxes (pages and image inputs).
 
-- visual.quality: features of the desktop capture (or the image) → ctx.extras["features"],
+- visual.quality: features of the desktop capture (or the image) → ctx.features,
   scored by the rubric's [visual_features] weights through judge.visual.model.VisualModel.
 - render.blank_image: an image input that is (nearly) one flat colour.
 - accessibility.image_contrast: WCAG contrast estimated in text-like blocks of an image input.
@@ -57,10 +57,8 @@ async def visual_quality(ctx: CheckContext) -> list[CheckResult]:
     with_layout = ctx.page is not None or bool(cap.elements)
     # Pixel work is CPU-bound numpy: keep it off the event loop.
     feats = await asyncio.to_thread(_features, cap, with_layout)
-    ctx.extras.setdefault("features", {}).update(feats)
-    model = ctx.extras.get("visual_model")
-    if not isinstance(model, VisualModel):
-        model = VisualModel(weights=dict(ctx.rubric.visual_features))
+    ctx.features.update(feats)
+    model = VisualModel(weights=dict(ctx.rubric.visual_features))
     score = model.score(feats)
     if score is None:
         return [

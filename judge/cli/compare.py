@@ -34,8 +34,8 @@ def compare(
     """Judge A against B (both orders when a model is configured) and print the preference."""
     from pydantic import ValidationError
 
-    from judge.agent.compare import compare_paths
     from judge.agent.service import AgentConfigError
+    from judge.compare import compare_paths
     from judge.schema import JudgeOptions
 
     if judge not in ("auto", "deterministic", "agent", "hybrid"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from pathlib import Path
@@ -39,12 +38,6 @@ def table_row(path: Path, v: Verdict) -> str:
     if v.status != "ok" and v.reason:
         details.insert(0, f"{'':<49}! {v.reason[:100]}")
     return "\n".join([line, *details])
-
-
-def artifact_dir(out: Path, index: int, path: Path) -> Path:
-    """`--out` sub-directory for one input: stable, unique, and safe as a file name."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", path.name or "input")[:60] or "input"
-    return out / f"{index:03d}-{stem}"
 
 
 class Progress:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from judge.cli.output import Progress, artifact_dir, table_header, table_row
+from judge.cli.output import Progress, table_header, table_row
 
 EXIT_INFRA = 3
 
@@ -83,8 +83,27 @@ def score(
     if ray is not None:
         code = _score_ray(paths, opts, ray, mode)
     else:
-        code = asyncio.run(_score(paths, opts, mode))
+        code = run_until_signal(_score(paths, opts, mode))
     raise typer.Exit(code)
+
+
+def run_until_signal(coro) -> int:
+    """asyncio.run, with SIGTERM/SIGHUP cancelling the work so every `async with Judge` closes
+    its browser and removes its temp dirs (exit 143, as a terminated process)."""
+    import signal
+
+    async def main() -> int:
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(sig, task.cancel)  # type: ignore[union-attr]
+        try:
+            return await coro
+        except asyncio.CancelledError:
+            typer.echo("fjudge: terminated", err=True)
+            return 143
+
+    return asyncio.run(main())
 
 
 def _usage(message: str) -> None:
@@ -101,14 +120,22 @@ def _check_static_options(opts) -> None:
     except RubricError as exc:
         _usage(str(exc))
     if opts.task is not None:
-        from judge.pipeline import read_task
+        from judge.tasks import read_task
 
         try:
             read_task(opts.task)
         except ValueError as exc:
             _usage(str(exc))
-    if opts.calibration is not None and not opts.calibration.is_file():
-        _usage(f"calibration file not found: {opts.calibration}")
+    if opts.calibration is not None:
+        if not opts.calibration.is_file():
+            _usage(f"calibration file not found: {opts.calibration}")
+        import calibration
+        from judge.finish import Finisher
+
+        try:
+            Finisher.from_options(opts, load_rubric(opts.rubric))
+        except (calibration.CalibrationMismatch, ValueError) as exc:
+            _usage(str(exc))
     from judge.agent.service import AgentConfigError, resolve
 
     try:
@@ -117,31 +144,8 @@ def _check_static_options(opts) -> None:
         _usage(str(exc))
 
 
-def _calibrator(opts, paths: list[Path]):
-    """Load the calibration once and refuse it up front for another rubric version (exit 2).
-
-    Returns a verdict → verdict function (identity without a calibration).
-    """
-    if opts.calibration is None:
-        return lambda v: v
-    import calibration
-    from rubrics import load_rubric
-
-    try:
-        cal = calibration.load_calibration(opts.calibration)
-        page_rubric = load_rubric(opts.rubric)
-        # Images are judged with the screenshot rubric unless an image rubric was chosen.
-        image_rubric = page_rubric if page_rubric.kind == "image" else load_rubric("screenshot")
-        needed = [image_rubric] if any(map(_is_image, paths)) else []
-        needed += [page_rubric] if not all(map(_is_image, paths)) else []
-        for rubric in needed:
-            calibration.check_rubric(cal, rubric.id, rubric.version)
-    except (calibration.CalibrationMismatch, ValueError) as exc:
-        _usage(str(exc))
-    return lambda v: calibration.apply(v, cal)
-
-
 async def _score(paths: list[Path], opts, mode: str) -> int:
+    from judge.artifacts import write_artifacts
     from judge.browser import BrowserUnavailable, find_chromium
     from judge.pipeline import Judge
 
@@ -151,7 +155,6 @@ async def _score(paths: list[Path], opts, mode: str) -> int:
         if any(not _is_image(p) for p in paths):
             typer.echo(f"fjudge: {exc}", err=True)
             return EXIT_INFRA
-    apply_cal = _calibrator(opts, paths)
     progress = Progress(len(paths), enabled=sys.stderr.isatty())
     pending: dict[int, object] = {}
     next_out = 0
@@ -160,9 +163,8 @@ async def _score(paths: list[Path], opts, mode: str) -> int:
         typer.echo(table_header())
     async with Judge(opts) as judge:
         async for i, judgment in judge.judge_many(paths):
-            judgment.verdict = apply_cal(judgment.verdict)
             if opts.out_dir is not None:
-                await asyncio.to_thread(_write_artifacts, judgment, opts.out_dir, i, paths[i])
+                await asyncio.to_thread(write_artifacts, judgment, opts.out_dir, i, paths[i])
             pending[i] = judgment
             progress.tick()
             while next_out in pending:  # print in input order as soon as possible
@@ -184,30 +186,10 @@ def _emit(verdict, path: Path, mode: str) -> None:
     sys.stdout.flush()
 
 
-def _write_artifacts(judgment, out: Path, index: int, path: Path) -> None:
-    target = artifact_dir(out, index, path)
-    target.mkdir(parents=True, exist_ok=True)
-    shots = {}
-    for name, cap in judgment.captures.items():
-        (target / f"{name}.png").write_bytes(cap.screenshot)
-        shots[name] = f"{name}.png"
-    judgment.verdict = judgment.verdict.model_copy(update={"screenshots": shots})
-    (target / "verdict.json").write_text(judgment.verdict.model_dump_json(indent=2))
-    try:
-        from judge.report import write_report
-
-        write_report(judgment, target)
-    except ImportError:
-        pass
-
-
 def _write_index(rows, out: Path, mode: str) -> None:
-    try:
-        from judge.report import write_index
+    from judge.report import write_index
 
-        path = write_index(rows, out)
-    except ImportError:
-        return
+    path = write_index(rows, out)
     if mode == "table":
         typer.echo(f"\nreport: {path}")
 
@@ -218,12 +200,12 @@ def _score_ray(paths: list[Path], opts, address: str, mode: str) -> int:
     except ImportError as exc:
         typer.echo(f"fjudge: Ray support unavailable: {exc}", err=True)
         return EXIT_INFRA
-    apply_cal = _calibrator(opts, paths)
     if mode == "table":
         typer.echo(table_header())
     addr = None if address in ("", "local") else address  # "auto" joins a running cluster
+    # Calibration is applied inside the actors' Judges, as everywhere else.
     for path, verdict in zip(paths, score_with_ray(paths, opts, addr), strict=True):
-        _emit(apply_cal(verdict), path, mode)
+        _emit(verdict, path, mode)
     return 0
 
 

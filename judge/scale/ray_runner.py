@@ -49,19 +49,31 @@ class JudgeActor:
     """A Ray actor with one warm Judge (one browser) judging `concurrency` inputs at once."""
 
     def __init__(self, options_json: str) -> None:
+        from judge.workdirs import make_workdir
+
         self.options = JudgeOptions.model_validate_json(options_json)
         self.judge: Any = None
-        import tempfile
-
-        self.tmp = Path(tempfile.mkdtemp(prefix="fjudge-ray-"))
+        self.tmp = make_workdir("fjudge-ray-")
         self.n = 0
 
     async def _judge(self) -> Any:
         if self.judge is None:
             from judge.pipeline import Judge
 
-            self.judge = await Judge(self.options).__aenter__()
+            judge = Judge(self.options)
+            await judge.__aenter__()  # closed by close(); a killed actor's dirs are reaped
+            self.judge = judge  # by the next Judge started on the node (judge.workdirs)
         return self.judge
+
+    async def close(self) -> bool:
+        """Close the Judge (browser, preview, temp dirs) before the actor is killed."""
+        import shutil
+
+        if self.judge is not None:
+            await self.judge.close()
+            self.judge = None
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return True
 
     def pid(self) -> int:
         """The actor's process id (tests and diagnostics)."""
@@ -111,7 +123,7 @@ class RayScorer:
     ) -> None:
         self.task: Task | None = None
         if options.task is not None:  # read here: actors may run where the file is not
-            from judge.pipeline import read_task
+            from judge.tasks import read_task
 
             self.task = read_task(options.task)
         actor_opts = options.model_copy(update={"task": None, "workers": concurrency})
@@ -161,10 +173,14 @@ class RayScorer:
         except (ray.exceptions.RayActorError, ray.exceptions.RayTaskError) as exc:
             return infra_verdict(f"Ray task failed after retries: {type(exc).__name__}", self.ref)
 
-    def close(self) -> None:
-        """Stop the actors (their browsers close with the processes)."""
-        for a in self.actors:
-            ray.kill(a, no_restart=True)
+    def close(self, timeout: float = 30.0) -> None:
+        """Close every actor's Judge (browser, temp dirs), then stop the actors."""
+        refs = [a.close.remote() for a in self.actors]
+        try:
+            ray.wait(refs, num_returns=len(refs), timeout=timeout)
+        finally:
+            for a in self.actors:
+                ray.kill(a, no_restart=True)
 
 
 def score_with_ray(

@@ -24,6 +24,7 @@ from judge.schema.calibration import (
 )
 from judge.schema.observation import ElementInfo, PageEvents, ViewportCapture
 from judge.schema.options import JudgeOptions, default_cache_dir
+from judge.schema.parts import VerdictParts
 from judge.schema.reward import (
     ComponentWeights,
     Gates,
@@ -105,6 +106,7 @@ __all__ = [
     "Status",
     "Task",
     "Verdict",
+    "VerdictParts",
     "ComponentWeights",
     "Gates",
     "Reward",

@@ -49,4 +49,9 @@ class Task(Model):
     id: str = "task"
     type: str = Field("frontend", description="Task type, used by reward policies.")
     instruction: str = ""
+    prompt: str = Field(
+        "",
+        description="The generation prompt as given to the model (plain text or Markdown); "
+        "`fjudge score --prompt`, service jobs and trainer adapters fill it in.",
+    )
     checklist: list[ChecklistItem] = Field(default_factory=list)

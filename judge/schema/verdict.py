@@ -50,6 +50,12 @@ class CheckResult(Frozen):
     severity: Literal["info", "minor", "major", "critical"] = "info"
     evidence: list[Evidence] = Field(default_factory=list)
     data: dict[str, Any] = Field(default_factory=dict, description="Measured values.")
+    gate: str | None = Field(
+        None, description="Rubric gate this finding raises: it caps the score and every dimension."
+    )
+    fatal: bool = Field(
+        False, description="Nothing can be judged: status render_failed, score and dimensions 0."
+    )
 
 
 class RubricRef(Frozen):
@@ -171,6 +177,11 @@ class AgentReport(Frozen):
     )
     steps_per_run: list[int] = Field(default_factory=list, description="Tool steps taken per run.")
     errors: list[str] = Field(default_factory=list, description="Invalid answers, tool faults.")
+    unscored_reason: str | None = Field(
+        None,
+        description="Why the agent contributed nothing (endpoint down, fatal render failure); "
+        "the deterministic verdict then stands.",
+    )
 
 
 class CalibrationApplied(Frozen):
@@ -208,7 +219,12 @@ class Verdict(Frozen):
     agent: AgentReport | None = None
     calibration: CalibrationApplied | None = None
     screenshots: dict[str, str] = Field(default_factory=dict)
-    timings: dict[str, float] = Field(default_factory=dict)
+    timings: dict[str, float] = Field(
+        default_factory=dict, description="Seconds per stage, and per check as 'check:<id>'."
+    )
+    gates: list[str] = Field(
+        default_factory=list, description="Rubric gates applied (each caps score and dimensions)."
+    )
 
     def stable_dict(self) -> dict[str, Any]:
         """The verdict minus run-dependent fields, for determinism comparisons."""

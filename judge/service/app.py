@@ -185,7 +185,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         counts = await asyncio.to_thread(svc.store.counts)
         return {"status": "ok", "version": __version__, "workers": settings.workers, **counts}
 
-    from judge.adapters.openrlhf import openrlhf_router
+    from judge.service.openrlhf import openrlhf_router
 
     api.include_router(openrlhf_router(svc))
     app.include_router(api)

@@ -32,6 +32,10 @@ class Settings(Model):
     score_wait: float = Field(120.0, gt=0, description="Default wait of /v1/score.")
     rubric: str = "frontend"
     policy: Path | None = Field(None, description="Default reward policy file.")
+    calibration: Path | None = Field(
+        default_factory=lambda: Path(p) if (p := os.environ.get("FJUDGE_CALIBRATION")) else None,
+        description="Calibration file applied to every verdict (FJUDGE_CALIBRATION).",
+    )
     api_keys: list[str] = Field(default_factory=_keys_from_env, repr=False)
     cache_dir: Path = Field(default_factory=default_cache_dir)
 

@@ -18,9 +18,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from judge.finish import reward_for
 from judge.inputs import InputRejected, infra_verdict, materialise, rejected_verdict
 from judge.pipeline import Judge
-from judge.reward import compute_reward, load_policy
+from judge.reward import load_policy
 from judge.schema import JudgeOptions, RubricRef, Task, Verdict
 from judge.schema.service import JobView
 from judge.service.metrics import Metrics
@@ -37,6 +38,7 @@ class WorkerPool:
     def __init__(self, store: JobStore, settings: Settings, metrics: Metrics) -> None:
         self.store, self.settings, self.metrics = store, settings, metrics
         self.judges: dict[str, Judge] = {}
+        self._stack = contextlib.AsyncExitStack()  # every Judge entered is exited in stop()
         self._judge_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -56,8 +58,8 @@ class WorkerPool:
         for t in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
-        for j in self.judges.values():
-            await j.close()
+        await self._stack.aclose()
+        self.judges.clear()
 
     def notify(self) -> None:
         """New work was queued."""
@@ -77,8 +79,9 @@ class WorkerPool:
                     workers=self.settings.workers,
                     cache_dir=self.settings.cache_dir,
                     wall_seconds=self.settings.wall_seconds,
+                    calibration=self.settings.calibration,
                 )
-                self.judges[name] = await Judge(opts).__aenter__()
+                self.judges[name] = await self._stack.enter_async_context(Judge(opts))
             return self.judges[name]
 
     async def wait(self, job_id: str, seconds: float) -> JobView | None:
@@ -183,13 +186,13 @@ class WorkerPool:
             policy = load_policy(opts["policy"])
         policy = policy or self.default_policy
         if policy is not None and opts is not None:
-            task_type = opts.get("task_type") or (opts.get("task") or {}).get("type") or "frontend"
             try:
-                reward = compute_reward(
+                reward = reward_for(
                     verdict,
                     policy,
-                    task_type=task_type,
-                    signals=opts.get("signals") or {},
+                    task_type=opts.get("task_type"),
+                    task=opts.get("task"),
+                    signals=opts.get("signals"),
                     step=opts.get("step") or 0,
                     group=opts.get("group"),
                 )

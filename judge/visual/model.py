@@ -6,7 +6,7 @@ Centres and scales are the median and IQR/1.35 of each feature over 300 real web
 screenshots (Reinecke & Gajos 2014); the layout features use hand-set norms. The weights come
 from the rubric's `[visual_features]`; their defaults are rounded ridge coefficients of the
 same human appeal ratings. A calibration file (`fjudge calibrate fit`) replaces the whole map
-when applied; a `VisualModel` may also be passed in `ctx.extras["visual_model"]`.
+when applied.
 """
 
 from __future__ import annotations

@@ -133,21 +133,37 @@ async def test_malformed_reply_retried_once_then_unscored(use_agent, fake_llm, s
     assert "layout" not in v.agent.dimensions
 
 
-async def test_provider_that_stays_down_is_infra_error(use_agent, fake_llm, sites):
+async def test_hybrid_with_the_endpoint_down_keeps_the_deterministic_verdict(
+    use_agent, fake_llm, sites, judge_session
+):
     judge = use_agent(
         lambda body, n: Reply(503, {"error": {"message": "overloaded"}}), FJUDGE_AGENT_ATTEMPTS="3"
     )
     v = await judge.judge(sites / "good")
-    assert v.status == "infra_error" and v.score is None
-    assert "unavailable after 3 attempts" in (v.reason or "")
+    det = await judge_session.judge(sites / "good")
+    # The environment fault costs the agent's opinion, never the deterministic judgment.
+    assert v.status == "ok" and v.score == det.score and v.dimensions == det.dimensions
+    assert v.agent is not None and "unavailable after 3 attempts" in (v.agent.unscored_reason or "")
+    assert v.judge.mode == "hybrid" and "deterministic verdict stands" in (v.judge.note or "")
     assert len(fake_llm.requests) == 3
+
+
+async def test_agent_only_with_the_endpoint_down_is_infra_error(use_agent, fake_llm, sites):
+    judge = use_agent(
+        lambda body, n: Reply(503, {"error": {"message": "overloaded"}}),
+        judge="agent",
+        FJUDGE_AGENT_ATTEMPTS="2",
+    )
+    v = await judge.judge(sites / "good")
+    assert v.status == "infra_error" and v.score is None
+    assert "unavailable after 2 attempts" in (v.reason or "")
 
 
 async def test_injection_page_is_flagged_capped_and_only_quoted_as_untrusted(use_agent, fake_llm):
     judge = use_agent(Reviewer(base=10))
     v = await judge.judge(AGENT_FIXTURES / "injection")
     found = [c for c in v.checks if c.id == "manipulation"]
-    assert found and found[0].score == 0.0 and found[0].data["gate"] == "manipulation_cap"
+    assert found and found[0].score == 0.0 and found[0].gate == "manipulation_cap"
     assert found[0].data["count"] >= 3  # visible plea, display:none text, off-screen text, comment
     assert any(e.selector == "#plea" for e in found[0].evidence)
     assert any(e.selector == "#ghost" for e in found[0].evidence)

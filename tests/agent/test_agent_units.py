@@ -10,23 +10,21 @@ from fakellm import FakeLLM, Reply, content, outside_untrusted
 from PIL import Image
 
 from judge.agent import prompts
-from judge.agent.aggregate import agent_dimensions, combine, item_scores
+from judge.agent.aggregate import agent_dimensions, item_scores
 from judge.agent.images import ImageStore, image_tokens
 from judge.agent.provider import Provider, ProviderConfig, ProviderDown, cache_key, retry_after
-from judge.agent.service import AgentConfigError, finish_verdict, resolve
+from judge.agent.service import AgentConfigError, judge_info, resolve
 from judge.agent.subtasks import build_subtasks, parse_sheet
 from judge.checks.manipulation import scan
 from judge.schema import (
     ChecklistItem,
     CheckResult,
-    InputInfo,
     ItemAnswer,
     JudgeOptions,
-    RubricRef,
     Task,
-    Verdict,
     ViewportCapture,
 )
+from judge.scoring import aggregate
 from rubrics import load_rubric
 
 RUBRIC = load_rubric("frontend")
@@ -91,17 +89,18 @@ def test_item_scores_mean_std_ci_and_instability():
 
 
 def test_hybrid_combines_per_dimension_and_gates_still_apply():
-    results = [
-        CheckResult(
-            id="manipulation", dimension="integrity", score=0.0, data={"gate": "manipulation_cap"}
-        )
-    ]
-    score, dims, gates = combine(
-        {"layout": 1.0, "render": 1.0}, {"layout": 0.5}, RUBRIC, [], "hybrid"
-    )
-    assert dims == {"render": 1.0, "layout": 0.75} and not gates
-    score, dims, gates = combine({"layout": 1.0}, {"layout": 0.9}, RUBRIC, results, "agent")
-    assert dims == {"layout": 0.9} and score == RUBRIC.gates.manipulation_cap and gates
+    gate = CheckResult(id="manipulation", dimension="integrity", score=0.0, gate="manipulation_cap")
+    layout = CheckResult(id="layout.overflow", dimension="layout", score=1.0)
+    render = CheckResult(id="render.blank", dimension="render", score=1.0)
+    agg = aggregate([layout, render], RUBRIC, [], agent={"layout": 0.5}, mode="hybrid")
+    w = RUBRIC.hybrid.agent_weight
+    assert agg.dimensions == {"render": 1.0, "layout": round(1 - w + w * 0.5, 4)}
+    assert not agg.gates
+    agg = aggregate([layout, gate], RUBRIC, [], agent={"layout": 0.9}, mode="agent")
+    cap = RUBRIC.gates.manipulation_cap
+    # The gate caps the total and every dimension: a reward built from dimensions is capped too.
+    assert agg.dimensions == {"layout": cap} and agg.score == cap
+    assert agg.gates == ["manipulation_cap"]
 
 
 def test_mode_resolution(monkeypatch, tmp_path):
@@ -118,10 +117,9 @@ def test_mode_resolution(monkeypatch, tmp_path):
     # auto without a model: the verdict says the deterministic judge ran and why
     monkeypatch.delenv("FJUDGE_MODEL")
     det = resolve(JudgeOptions(cache_dir=tmp_path))
-    v = Verdict(status="ok", score=1.0, rubric=RubricRef(id="frontend", version="1"),
-                input=InputInfo(kind="html", sha256="x"))  # fmt: skip
-    out = finish_verdict(det, v, None, [], RUBRIC)
-    assert out.judge.provenance["rubric_version"] == RUBRIC.version
+    info = judge_info(det, RUBRIC, "page", None)
+    assert info.mode == "deterministic" and "no model configured" in (info.note or "")
+    assert info.provenance["rubric_version"] == RUBRIC.version
 
 
 def _png(w, h, colour=(200, 30, 30)):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fakellm import content, texts
 
-from judge.agent.compare import compare_paths
+from judge.compare import compare_paths
 from judge.schema import JudgeOptions
 
 pytestmark = pytest.mark.browser

@@ -39,7 +39,7 @@ async def test_visual_quality_fills_features_and_scores():
     [res] = await visual.visual_quality(ctx)
     assert res.id == "visual.quality" and res.dimension == "visual"
     assert 0 < res.score < 1
-    assert "edge_density" in ctx.extras["features"]
+    assert "edge_density" in ctx.features
     assert set(res.data["contributions"]) <= set(load_rubric("screenshot").visual_features)
 
 
