@@ -1,6 +1,6 @@
 """Turning inputs into servable sites: safe intake, detection, sandboxed cached npm builds."""
 
-from builders.build import build_submission
+from builders.build import build_submission, prepare_site
 from builders.extract import ExtractError, extract_completion, extract_files_json, write_files
 from builders.site import locate_static, prepare_site
 from judge.schema import BuildOutcome
@@ -9,6 +9,7 @@ __all__ = [
     "BuildOutcome",
     "ExtractError",
     "build_submission",
+    "prepare_site",
     "extract_completion",
     "extract_files_json",
     "locate_static",

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from judge.schema import BuildInfo, BuildOutcome
+
 # Build tools we recognise: (tool, package that provides it, default output dir).
 _TOOLS: dict[str, tuple[str, str]] = {
     "vite": ("vite", "dist"),
@@ -74,12 +76,23 @@ class Plan:
         return shlex.join(self.command)
 
 
-def static_dir(root: Path) -> Path | None:
-    """Directory holding index.html: the root, else public/ (None if neither)."""
+def static_dir(root: Path, entry: str = "index.html") -> Path | None:
+    """Directory holding the entry page: the root, else public/ (None if neither)."""
     for d in (root, root / "public"):
-        if (d / "index.html").is_file():
+        if (d / entry).is_file():
             return d
     return None
+
+
+def static_outcome(root: Path, entry: str = "index.html") -> BuildOutcome:
+    """A submission without package.json: its static site as is, or why there is nothing."""
+    site = static_dir(root, entry)
+    if site is not None:
+        info = BuildInfo(status="skipped", tool="static")
+        return BuildOutcome(info=info, site_dir=site, verdict_status="ok", entry=entry)
+    reason = f"no {entry} and no package.json in the submission: nothing to serve"
+    info = BuildInfo(status="no_output", reason=reason)
+    return BuildOutcome(info=info, verdict_status="build_failed", reason=reason, entry=entry)
 
 
 def _deps(manifest: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ File names are found (first match wins) in the fence's info string (```jsx title
 ```html index.html```, ```tsx:src/main.tsx```), in a first-line comment (`// file: src/main.js`,
 `<!-- index.html -->`), or in the line just before the fence (`**src/App.jsx**`, `### index.html`,
 `` `src/App.jsx`: ``). A lone unnamed ```html block becomes index.html; unnamed CSS/JS blocks fill
-the stylesheet/script the page links to. Paths are untrusted: absolute or `..` paths are refused.
+the stylesheet/script the page links to. Paths are untrusted: absolute, `..` and too deep or too long paths (`builders.paths`) are refused.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from builders.paths import PathRefused, check_parts, shown
 
 MAX_FILES = 500
 MAX_BYTES = 20 << 20
@@ -59,18 +61,30 @@ class Block:
     path: str | None = None
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from a JSON "\ud800" escape
+        return False
+    return True
+
+
 def safe_path(raw: str) -> str:
     """Normalise a submitted relative path; raise ExtractError for anything that could escape."""
     p = raw.strip().strip("`'\"").replace("\\", "/")
-    if not p or "\0" in p:
-        raise ExtractError(f"empty or invalid file path {raw!r}")
+    if not p or "\0" in p or not _encodable(p):
+        raise ExtractError(f"empty or invalid file path {shown(raw)}")
     if p.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", p):
-        raise ExtractError(f"unsafe file path {raw!r}: absolute paths are not allowed")
+        raise ExtractError(f"unsafe file path {shown(raw)}: absolute paths are not allowed")
     parts = [s for s in PurePosixPath(p).parts if s not in ("", ".")]
     if any(s == ".." for s in parts):
-        raise ExtractError(f"unsafe file path {raw!r}: '..' is not allowed")
+        raise ExtractError(f"unsafe file path {shown(raw)}: '..' is not allowed")
     if not parts or parts[0] in (".git", "node_modules"):
-        raise ExtractError(f"file path {raw!r} is not allowed")
+        raise ExtractError(f"file path {shown(raw)} is not allowed")
+    try:
+        check_parts(parts)
+    except PathRefused as exc:
+        raise ExtractError(str(exc)) from None
     return "/".join(parts)
 
 
@@ -217,7 +231,10 @@ def write_files(files: dict[str, str], dest: Path) -> Path:
     """Write files under `dest` (created), enforcing the caps; returns dest."""
     if len(files) > MAX_FILES:
         raise ExtractError(f"too many files ({len(files)} > {MAX_FILES})")
-    total = sum(len(c.encode()) for c in files.values())
+    try:
+        total = sum(len(c.encode()) for c in files.values())
+    except UnicodeEncodeError:
+        raise ExtractError("file content is not valid Unicode (a lone surrogate)") from None
     if total > MAX_BYTES:
         raise ExtractError(f"files total {total} bytes (> {MAX_BYTES >> 20} MB)")
     dest.mkdir(parents=True, exist_ok=True)
@@ -225,12 +242,12 @@ def write_files(files: dict[str, str], dest: Path) -> Path:
     for rel, content in files.items():
         target = base / safe_path(rel)
         if not target.resolve().is_relative_to(base) or target.is_symlink():
-            raise ExtractError(f"unsafe file path {rel!r}")
+            raise ExtractError(f"unsafe file path {shown(rel)}")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
         except (IsADirectoryError, FileExistsError, NotADirectoryError) as exc:
             raise ExtractError(
-                f"file path {rel!r} clashes with a directory of the same name"
+                f"file path {shown(rel)} clashes with a directory of the same name"
             ) from exc
     return dest

@@ -8,20 +8,34 @@ lying header cannot smuggle a zip bomb through).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
 import stat
 import tarfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from builders.paths import PathRefused, check_parts, scan_tree
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
 MAX_MEMBERS = 5000
 MAX_BYTES = 200 * 1024 * 1024
+MAX_WRAPPERS = 64  # single folders around the site (never more than the path depth limit)
 _CHUNK = 1 << 16
+_ENVIRONMENT_ERRNOS = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.ENOMEM,
+    errno.EMFILE,
+    errno.ENFILE,
+    errno.EIO,
+    errno.EROFS,
+}
 
 
 class IntakeRejected(Exception):
@@ -63,18 +77,22 @@ def file_sha256(path: Path) -> str:
 
 
 def tree_sha256(root: Path) -> str:
-    """Hash of a directory's relative paths and contents (symlinks hashed by target text)."""
+    """Hash of a directory's relative paths and contents (symlinks hashed by target text).
+
+    Raises IntakeRejected for paths past the limits and for special files (FIFOs, sockets…).
+    """
     h = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in ("node_modules", ".git"))
-        for fn in sorted(filenames):
-            p = Path(dirpath) / fn
-            rel = p.relative_to(root).as_posix()
-            h.update(rel.encode() + b"\0")
-            if p.is_symlink():
-                h.update(b"L" + os.readlink(p).encode())
-            elif p.is_file():
-                h.update(file_sha256(p).encode())
+    try:
+        for e in scan_tree(root):
+            if e.kind == "dir":
+                continue
+            h.update(e.rel.encode("utf-8", "surrogateescape") + b"\0")
+            if e.kind == "link":
+                h.update(b"L" + os.fsencode(os.readlink(e.path)))
+            else:
+                h.update(file_sha256(e.path).encode())
+    except PathRefused as exc:
+        raise IntakeRejected(f"unusable submission: {exc}") from None
     return h.hexdigest()
 
 
@@ -84,6 +102,10 @@ def _safe_member_path(target: Path, name: str) -> Path:
         raise IntakeRejected(f"unsafe archive: absolute member path {name!r}")
     if any(part == ".." for part in pure.parts):
         raise IntakeRejected(f"unsafe archive: member {name!r} points outside the archive")
+    try:
+        check_parts([p for p in pure.parts if p not in ("", ".")])
+    except PathRefused as exc:
+        raise IntakeRejected(f"unusable archive: {exc}") from None
     dest = (target / pure).resolve()
     if not dest.is_relative_to(target.resolve()):
         raise IntakeRejected(f"unsafe archive: member {name!r} resolves outside the target")
@@ -108,10 +130,27 @@ class _Budget:
             )
 
 
-def _copy_stream(src, dest: Path, budget: _Budget) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
+def _clash(name: str) -> IntakeRejected:
+    return IntakeRejected(
+        f"unusable archive: member {name!r} clashes with another member "
+        "(the same path twice, or a file and a folder of one name)"
+    )
+
+
+def _mkdir(dest: Path, name: str) -> None:
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise _clash(name) from None
+
+
+def _copy_stream(src, dest: Path, budget: _Budget, name: str) -> None:
+    _mkdir(dest.parent, name)
     # O_EXCL + O_NOFOLLOW: never write through a pre-existing link or over another member.
-    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    try:
+        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except (FileExistsError, IsADirectoryError, NotADirectoryError):
+        raise _clash(name) from None
     with os.fdopen(fd, "wb") as out:
         for chunk in iter(lambda: src.read(_CHUNK), b""):
             budget.add(len(chunk))
@@ -127,10 +166,10 @@ def _unzip(archive: Path, target: Path, budget: _Budget) -> None:
                 raise IntakeRejected(f"unsafe archive: member {info.filename!r} is a symlink")
             dest = _safe_member_path(target, info.filename)
             if info.is_dir():
-                dest.mkdir(parents=True, exist_ok=True)
+                _mkdir(dest, info.filename)
                 continue
             with zf.open(info) as src:
-                _copy_stream(src, dest, budget)
+                _copy_stream(src, dest, budget, info.filename)
 
 
 def _untar(archive: Path, target: Path, budget: _Budget) -> None:
@@ -143,13 +182,13 @@ def _untar(archive: Path, target: Path, budget: _Budget) -> None:
                 raise IntakeRejected(f"unsafe archive: member {m.name!r} is a special file")
             dest = _safe_member_path(target, m.name)
             if m.isdir():
-                dest.mkdir(parents=True, exist_ok=True)
+                _mkdir(dest, m.name)
                 continue
             src = tf.extractfile(m)
             if src is None:
                 raise IntakeRejected(f"unreadable archive member {m.name!r}")
             with src:
-                _copy_stream(src, dest, budget)
+                _copy_stream(src, dest, budget, m.name)
 
 
 def unpack(
@@ -166,17 +205,25 @@ def unpack(
     except IntakeRejected:
         shutil.rmtree(target, ignore_errors=True)
         raise
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error, NotImplementedError) as e:
         shutil.rmtree(target, ignore_errors=True)
-        raise IntakeRejected(f"corrupt archive: {exc}") from exc
+        raise IntakeRejected(f"corrupt or unsupported archive: {e}") from e
+    except OSError as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        if exc.errno in _ENVIRONMENT_ERRNOS:
+            raise  # disk full, too many open files…: the machine's fault, not the archive's
+        # The message alone: the OS error's file name is a server path.
+        raise IntakeRejected(f"corrupt archive: {exc.strerror or exc}") from exc
     return site_root(target)
 
 
 def site_root(root: Path) -> Path:
-    """The directory to serve or build: descend through a single top-level folder."""
-    entries = [p for p in root.iterdir() if not p.name.startswith((".", "__MACOSX"))]
-    if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
-        return site_root(entries[0])
+    """The directory to serve or build: descend through single top-level folders."""
+    for _ in range(MAX_WRAPPERS):
+        entries = [p for p in root.iterdir() if not p.name.startswith((".", "__MACOSX"))]
+        if not (len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink()):
+            break
+        root = entries[0]
     return root
 
 
@@ -187,7 +234,8 @@ def intake(path: Path, work: Path) -> Intake:
     kind = classify(path)
     name = path.name
     if kind == "directory":
-        return Intake(kind, site_root(path.resolve()), tree_sha256(path), name)
+        digest = tree_sha256(path)  # first: it refuses trees too deep to walk or copy
+        return Intake(kind, site_root(path.resolve()), digest, name)
     digest = file_sha256(path)
     if kind == "archive":
         root = unpack(path, work / "unpacked")

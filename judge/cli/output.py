@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 from judge.schema import Verdict
@@ -20,12 +21,26 @@ _ABBR = {
 }
 
 
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal: control and format characters (newlines, ANSI escapes, bidi
+    overrides) shown as escapes, so a file name or page text cannot forge or hide table rows."""
+    return "".join(
+        _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs")
+        else ch
+        for ch in text
+    )
+
+
 def table_header() -> str:
     return f"{'input':<28} {'status':<13} {'score':>5}  dimensions / worst findings"
 
 
 def table_row(path: Path, v: Verdict) -> str:
-    name = (path.name or str(path))[:28]
+    name = printable(path.name or str(path))[:28]
     score = "  -  " if v.score is None else f"{v.score:5.2f}"
     dims = " ".join(f"{_ABBR.get(d, d[:4])}={s:.2f}" for d, s in v.dimensions.items())
     line = f"{name:<28} {v.status:<13} {score}  {dims}"
@@ -34,9 +49,9 @@ def table_row(path: Path, v: Verdict) -> str:
         human = f", human {c.human_value:.2f}" if c.human_value is not None else ""
         line += f"  [calibrated {c.calibrated_score:.2f}{human}]"
     worst = [c for c in v.checks if c.score is not None and c.score < 1][:3]
-    details = [f"{'':<49}- {c.message[:100]}" for c in worst]
+    details = [f"{'':<49}- {printable(c.message)[:100]}" for c in worst]
     if v.status != "ok" and v.reason:
-        details.insert(0, f"{'':<49}! {v.reason[:100]}")
+        details.insert(0, f"{'':<49}! {printable(v.reason)[:100]}")
     return "\n".join([line, *details])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -55,4 +56,32 @@ def register(app: typer.Typer) -> None:
         except (ValueError, OSError) as exc:
             typer.echo(f"fjudge serve: {exc}", err=True)
             raise typer.Exit(2) from None
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        try:
+            sock = _listen(host, port)
+        except OSError as exc:
+            typer.echo(f"fjudge serve: cannot listen on {host}:{port}: {exc}", err=True)
+            raise typer.Exit(2) from None
+        bound = sock.getsockname()[1]
+        shown = f"[{host}]" if ":" in host else host
+        typer.echo(
+            f"fjudge serve: listening on http://{shown}:{bound} (API docs at /docs); "
+            f"jobs in {settings.db}; {workers} workers, queue max {queue_max}"
+        )
+        # info: uvicorn's start/stop lines and one access-log line per request.
+        config = uvicorn.Config(create_app(settings), log_level="info", access_log=True)
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A bound listening socket, so the real port (also for --port 0) is known before start."""
+    family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(addr)
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock

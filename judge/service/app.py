@@ -12,7 +12,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
 
 from judge import __version__
 from judge.reward import normalise_groups
@@ -24,11 +23,14 @@ from judge.schema.service import (
     RewardsRequest,
     RewardsResponse,
 )
+from judge.service.bodies import parse_body
+from judge.service.docs import add_docs
 from judge.service.limits import BodyLimitMiddleware, key_matches, presented_key
 from judge.service.metrics import Metrics
+from judge.service.redact import PathRedactor
 from judge.service.settings import Settings
 from judge.service.store import JobStore
-from judge.service.submit import Submitter, unprocessable
+from judge.service.submit import Submitter
 from judge.service.workers import WorkerPool
 
 JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="Job id.")]
@@ -64,7 +66,7 @@ class Service:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.metrics = Metrics()
-        self.store = JobStore(settings.db)
+        self.store = JobStore(settings.db, redact=PathRedactor.for_settings(settings))
         self.pool = WorkerPool(self.store, settings, self.metrics)
         self.submitter = Submitter(self.store, self.pool, settings.queue_max)
 
@@ -79,12 +81,13 @@ class Service:
         """Queue a batch, wait for it, and return rewards in input order."""
         policy = req.policy or self.pool.default_policy or RewardPolicy()
         await self.submitter.ensure_room(len(req.items))
-        ids = []
+        items = []
         for item in req.items:
             update: dict[str, object] = {"policy": item.policy or policy}
             if req.step is not None:
                 update["step"] = req.step
-            ids.append(await self.submitter.add(item.model_copy(update=update)))
+            items.append(item.model_copy(update=update))
+        ids = await self.submitter.add_batch(items)  # the whole batch fits the queue, or 429
         jobs = await asyncio.gather(*(self.pool.wait(i, req.wait) for i in ids))
         views = [j for j in jobs if j is not None]
         pending = [i for i, j in enumerate(views) if j.status in ("queued", "running")]
@@ -124,7 +127,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Judges generated frontends; rewards for RL trainers.",
         lifespan=lifespan,
+        docs_url=None,  # add_docs serves them with local assets
+        redoc_url=None,
     )
+    add_docs(app)
     app.state.service = svc
     app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body)
 
@@ -166,11 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @api.post("/v1/rewards", response_model=RewardsResponse)
     async def rewards(request: Request) -> RewardsResponse:
         """Reward a batch (one job per item), group-normalised; waits up to `wait` seconds."""
-        try:
-            req = RewardsRequest.model_validate_json(await request.body())
-        except ValidationError as exc:
-            raise unprocessable(exc) from None
-        return await svc.rewards(req)
+        return await svc.rewards(parse_body(RewardsRequest, await request.body()))
 
     @api.get("/metrics", response_class=Response)
     async def metrics() -> Response:

@@ -7,15 +7,20 @@ leaves either no verdict (the job is still `running` and is re-queued on start) 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from judge.schema.service import JobView
+
+# A job to insert: (id, input kind, input name, options).
+NewJob = tuple[str, str, str, dict[str, Any]]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -37,14 +42,33 @@ CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, seq);
 """
 
 
-class JobStore:
-    """Jobs table access. Calls are short; the service runs them in a thread."""
+class QueueFull(Exception):
+    """The queue holds `queued` jobs: no room for more (the caller answers 429)."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, queued: int) -> None:
+        super().__init__(f"{queued} jobs queued")
+        self.queued = queued
+
+
+class JobStore:
+    """Jobs table access. Calls are short; the service runs them in a thread.
+
+    The database, its WAL/SHM files and the spool are private to the service user: uploads
+    and verdicts are other people's submissions.
+    """
+
+    def __init__(self, db: Path, redact: Callable[[str], str] = str) -> None:
         self.db = Path(db)
         self.db.parent.mkdir(parents=True, exist_ok=True)
         self.spool = self.db.with_name(self.db.name + ".spool")
-        self.spool.mkdir(exist_ok=True)
+        self.spool.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(self.spool, 0o700)
+        self.redact = redact
+        # SQLite gives the -wal and -shm files the database file's mode: create it private.
+        os.close(os.open(self.db, os.O_RDWR | os.O_CREAT, 0o600))
+        for suffix in ("", "-wal", "-shm"):
+            if (f := self.db.with_name(self.db.name + suffix)).exists():
+                os.chmod(f, 0o600)
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(self.db, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
@@ -63,22 +87,46 @@ class JobStore:
             return self._conn.execute(sql, args).fetchall()
 
     def job_dir(self, job_id: str) -> Path:
-        """Where a job's input lives (created)."""
+        """Where a job's input lives (created, private)."""
         d = self.spool / job_id
-        d.mkdir(parents=True, exist_ok=True)
+        d.mkdir(mode=0o700, parents=True, exist_ok=True)
         return d
+
+    def drop_dirs(self, job_ids: Sequence[str]) -> None:
+        """Remove the spool dirs of jobs that were never inserted."""
+        for job_id in job_ids:
+            shutil.rmtree(self.spool / job_id, ignore_errors=True)
 
     @staticmethod
     def new_id() -> str:
         return uuid.uuid4().hex
 
-    def add(self, job_id: str, kind: str, name: str, options: dict[str, Any]) -> None:
-        """Insert a queued job (its input is already in the spool)."""
-        self._exec(
-            "INSERT INTO jobs (id, status, input_kind, input_name, options, created_at) "
-            "VALUES (?, 'queued', ?, ?, ?, ?)",
-            (job_id, kind, name, json.dumps(options), time.time()),
-        )
+    def add(self, jobs: Sequence[NewJob], queue_max: int | None = None) -> None:
+        """Insert queued jobs (inputs already spooled), all or none; QueueFull past `queue_max`.
+
+        Count and insert are one IMMEDIATE transaction, so concurrent submitters can never
+        overshoot the cap between checking it and inserting.
+        """
+        now = time.time()
+        rows = [(i, kind, name, json.dumps(opts), now) for i, kind, name, opts in jobs]
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                if queue_max is not None:
+                    queued = self._conn.execute(
+                        "SELECT COUNT(*) FROM jobs WHERE status='queued'"
+                    ).fetchone()[0]
+                    if queued + len(rows) > queue_max:
+                        raise QueueFull(queued)
+                self._conn.executemany(
+                    "INSERT INTO jobs (id, status, input_kind, input_name, options, created_at) "
+                    "VALUES (?, 'queued', ?, ?, ?, ?)",
+                    rows,
+                )
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
 
     def requeue_running(self) -> int:
         """On start: jobs a dead process left `running` go back to the queue."""
@@ -117,7 +165,7 @@ class JobStore:
 
     def get(self, job_id: str) -> JobView | None:
         rows = self._exec("SELECT * FROM jobs WHERE id=?", (job_id,))
-        return view(rows[0]) if rows else None
+        return view(rows[0], self.redact) if rows else None
 
     def counts(self) -> dict[str, int]:
         rows = self._exec("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status")
@@ -129,8 +177,12 @@ class JobStore:
         return self._exec("SELECT COUNT(*) FROM jobs WHERE status='queued'")[0][0]
 
 
-def view(row: sqlite3.Row) -> JobView:
-    """A row as the API's JobView."""
+def view(row: sqlite3.Row, redact: Callable[[str], str] = str) -> JobView:
+    """A row as the API's JobView (`redact` strips server paths from the stored texts)."""
+
+    def loaded(col: str) -> Any:
+        return json.loads(redact(row[col])) if row[col] else None
+
     return JobView.model_validate(
         {
             "id": row["id"],
@@ -141,8 +193,8 @@ def view(row: sqlite3.Row) -> JobView:
             "created_at": row["created_at"],
             "started_at": row["started_at"],
             "finished_at": row["finished_at"],
-            "error": row["error"],
-            "verdict": json.loads(row["verdict"]) if row["verdict"] else None,
-            "reward": json.loads(row["reward"]) if row["reward"] else None,
+            "error": redact(row["error"]) if row["error"] else None,
+            "verdict": loaded("verdict"),
+            "reward": loaded("reward"),
         }
     )

@@ -138,7 +138,7 @@ class WorkerPool:
         judge = await self.judge_for(opts.get("rubric"))
         ref = RubricRef(id=judge.rubric.id, version=judge.rubric.version)
         jdir = self.store.job_dir(job_id)
-        if kind in TEXT_KINDS:
+        if "upload" not in opts and kind in TEXT_KINDS:  # an uploaded .html is a file, not text
             payload = json.loads((jdir / "payload.json").read_text(encoding="utf-8"))
             site = jdir / "site"
             shutil.rmtree(site, ignore_errors=True)  # a re-queued job may have a partial copy

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
 
+import builders.build as build_mod
 from builders import build_submission
 
 pytestmark = pytest.mark.npm
@@ -300,3 +302,112 @@ async def test_broken_sandbox_is_infra_error(build_cache, write_project, tmp_pat
     out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
     assert (out.verdict_status, out.info.status) == ("infra_error", "infra_error")
     assert out.reason.startswith("sandbox could not start")
+
+
+# -- unusable files and paths: the submission's fault (rejected), never infra_error ----------
+
+
+async def test_fifo_in_npm_project_is_rejected_not_infra_error(
+    build_cache, write_project, tmp_path
+):
+    src = write_project(
+        tmp_path / "p", {"name": "p", "scripts": {"build": "node -e 0"}}, {"build.js": ""}
+    )
+    os.mkfifo(src / "src.js")  # copytree used to fail on it with an OSError (infra_error)
+    out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
+    assert (out.verdict_status, out.info.status) == ("rejected", "sandbox_violation")
+    assert "FIFO" in out.reason
+
+
+async def test_symlink_loop_in_project_is_rejected(build_cache, write_project, tmp_path):
+    src = write_project(tmp_path / "p", {"name": "p", "scripts": {"build": "node -e 0"}}, {})
+    (src / "a").symlink_to("b")
+    (src / "b").symlink_to("a")
+    out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
+    assert (out.verdict_status, out.info.status) == ("rejected", "sandbox_violation")
+
+
+async def test_build_making_a_1000_level_tree_is_a_violation_and_removed(
+    build_cache, write_project, tmp_path
+):
+    script = (
+        WRITE_INDEX + "require('fs').mkdirSync('deep/' + 'd/'.repeat(1000), {recursive: true});"
+    )
+    src = write_project(
+        tmp_path / "p", {"name": "p", "scripts": {"build": "node build.js"}}, {"build.js": script}
+    )
+    out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
+    assert (out.verdict_status, out.info.status) == ("rejected", "sandbox_violation")
+    assert "levels deep" in out.reason
+    shutil.rmtree(tmp_path / "w")  # recursive: would raise RecursionError on what was made
+
+
+async def test_fifo_in_build_output_is_a_violation(build_cache, write_project, tmp_path):
+    src = write_project(
+        tmp_path / "p",
+        {"name": "p", "scripts": {"build": "node build.js && mkfifo dist/app.js"}},
+        {"build.js": WRITE_INDEX},
+    )
+    out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
+    assert (out.verdict_status, out.info.status) == ("rejected", "sandbox_violation")
+    assert "FIFO" in out.reason
+
+
+# -- disk quotas: the build dir on disk and the RAM-backed /tmp -------------------------------
+
+
+def _du(path: Path) -> int:
+    return sum(os.lstat(p).st_blocks * 512 for p in path.rglob("*") if not p.is_symlink())
+
+
+async def test_build_writing_past_its_disk_quota_is_killed_and_cleaned(
+    build_cache, write_project, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(build_mod, "TREE_QUOTA", 64 << 20)
+    # Writes up to 400 MB in 8 MB files, then would hang: only the quota watcher can stop it
+    # early (without it: 400 MB on disk and a build_timeout).
+    script = (
+        "const fs = require('fs'); fs.mkdirSync('junk');"
+        "const b = Buffer.alloc(8 << 20, 120);"
+        "for (let i = 0; i < 50; i++) fs.writeFileSync('junk/' + i, b);"
+        "setInterval(() => {}, 1e6);"
+    )
+    src = write_project(
+        tmp_path / "p", {"name": "p", "scripts": {"build": "node fill.js"}}, {"fill.js": script}
+    )
+    out = await build_submission(src, tmp_path / "w", cache_dir=build_cache, timeout=120)
+    assert (out.verdict_status, out.info.status) == ("build_failed", "output_too_large")
+    assert "more than 64 MB" in out.reason
+    assert _du(tmp_path / "w") < 8 << 20  # nothing large left behind
+
+
+async def test_build_ending_over_its_disk_quota_is_refused_and_cleaned(
+    build_cache, write_project, tmp_path, monkeypatch
+):
+    # The post-check: a burst that ends between two looks of the watcher is measured too.
+    monkeypatch.setattr(build_mod, "TREE_QUOTA", 16 << 20)
+    script = WRITE_INDEX + "require('fs').writeFileSync('dist/big.bin', Buffer.alloc(24 << 20, 1));"
+    src = write_project(
+        tmp_path / "p", {"name": "p", "scripts": {"build": "node build.js"}}, {"build.js": script}
+    )
+    out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
+    assert (out.verdict_status, out.info.status) == ("build_failed", "output_too_large")
+    assert "more than 16 MB" in out.reason
+    assert _du(tmp_path / "w") < 8 << 20
+
+
+async def test_build_filling_tmp_past_its_quota_fails_with_reason(
+    build_cache, write_project, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(build_mod, "TMP_QUOTA", 32 << 20)
+    script = (
+        "const fs = require('fs'), os = require('os');"
+        "const b = Buffer.alloc(16 << 20, 120);"
+        "for (let i = 0; i < 4; i++) fs.writeFileSync(os.tmpdir() + '/fill' + i, b);" + WRITE_INDEX
+    )
+    src = write_project(
+        tmp_path / "p", {"name": "p", "scripts": {"build": "node fill.js"}}, {"fill.js": script}
+    )
+    out = await build_submission(src, tmp_path / "w", cache_dir=build_cache)
+    assert (out.verdict_status, out.info.status) == ("build_failed", "build_failed"), out.reason
+    assert "/tmp is capped at 32 MB" in out.reason

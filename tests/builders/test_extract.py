@@ -114,3 +114,31 @@ async def test_completion_builds_end_to_end(build_cache, tmp_path):
     assert out.verdict_status == "ok", (out.reason, out.info.log_tail)
     assert (out.info.tool, out.info.framework) == ("vite", "react")
     assert (out.site_dir / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("files", "why"),
+    [
+        ({"/".join(["d"] * 1000) + "/index.html": "x"}, "1001 levels deep"),
+        ({"a" * 300 + ".html": "x"}, "longer than 255 bytes"),
+        ({"é" * 130 + ".html": "x"}, "longer than 255 bytes"),  # 260 bytes in UTF-8
+        ({"/".join(["abcdefghij" * 10] * 12): "x"}, "longer than 1024 bytes"),
+        ({"\ud800.html": "x"}, "invalid file path"),
+    ],
+)
+def test_unusable_paths_in_files_json_are_refused_before_writing(tmp_path, files, why):
+    # Were RecursionError / ENAMETOOLONG / UnicodeEncodeError: infra_error for the submitter.
+    with pytest.raises(ExtractError, match=why):
+        write_files(extract_files_json({"files": files}), tmp_path / "site")
+    assert not (tmp_path / "site").exists() or not any((tmp_path / "site").iterdir())
+
+
+def test_unencodable_content_is_refused(tmp_path):
+    with pytest.raises(ExtractError, match="not valid Unicode"):
+        write_files({"index.html": "<p>\ud800</p>"}, tmp_path / "site")
+
+
+def test_completion_naming_a_1000_level_path_is_refused():
+    text = "```js " + "d/" * 1000 + "app.js\nconsole.log(1)\n```\n"
+    with pytest.raises(ExtractError, match="levels deep"):
+        extract_completion(text)

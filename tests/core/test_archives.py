@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import tarfile
 import zipfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from builders.intake import IntakeRejected, intake
+from builders.paths import remove_tree
 
 GOOD_HTML = b"<!doctype html><h1>Archived page</h1><p>hello</p>"
 
@@ -117,3 +119,98 @@ async def test_unsafe_archive_gets_rejected_verdict_and_batch_goes_on(judge_sess
     assert "outside" in got[0].reason
     assert got[1].status == "ok"
     assert not _outside_files(tmp_path)
+
+
+# -- paths too deep or too long, special files: the submission's fault, never infra_error ----
+
+
+def _deep_dir(root: Path, depth: int, leaf: bytes = GOOD_HTML) -> Path:
+    """root/d/d/…/d/index.html, made by directory fd (os.makedirs recurses per level)."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for _ in range(depth):
+            os.mkdir("d", dir_fd=fd)
+            nfd = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = nfd
+        out = os.open("index.html", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(out, leaf)
+        os.close(out)
+    finally:
+        os.close(fd)
+    return root
+
+
+@pytest.fixture
+def deep_tree(tmp_path):
+    """A 1000-level directory; removed without recursion (pytest's own cleanup recurses)."""
+    root = _deep_dir(tmp_path / "deep", 1000)
+    yield root
+    assert remove_tree(root)
+
+
+def test_zip_member_1000_levels_deep_rejected(tmp_path):
+    arc = _zip(tmp_path / "deep.zip", {"index.html": GOOD_HTML, "d/" * 1000 + "x.js": b"1"})
+    with pytest.raises(IntakeRejected, match="1001 levels deep"):
+        intake(arc, tmp_path / "work")
+    assert not (tmp_path / "work" / "unpacked").exists()
+
+
+def test_zip_member_name_over_255_bytes_rejected_with_reason(tmp_path):
+    arc = _zip(tmp_path / "long.zip", {"index.html": GOOD_HTML, "a" * 300 + ".js": b"1"})
+    with pytest.raises(IntakeRejected, match="longer than 255 bytes") as err:
+        intake(arc, tmp_path / "work")
+    assert str(tmp_path) not in str(err.value)  # no server path in the reason
+
+
+def test_zip_members_clashing_file_and_folder_rejected_without_server_path(tmp_path):
+    arc = _zip(tmp_path / "clash.zip", {"a": b"x", "a/index.html": GOOD_HTML})
+    with pytest.raises(IntakeRejected, match="clashes") as err:
+        intake(arc, tmp_path / "work")
+    assert str(tmp_path) not in str(err.value)
+
+
+def test_directory_1000_levels_deep_rejected(deep_tree, tmp_path):
+    (deep_tree / "index.html").write_bytes(GOOD_HTML)
+    with pytest.raises(IntakeRejected, match="levels deep"):
+        intake(deep_tree, tmp_path / "work")
+
+
+def test_single_folder_chain_1000_deep_rejected(deep_tree, tmp_path):
+    # Only folders down to the page: site_root used to recurse through every level.
+    with pytest.raises(IntakeRejected, match="levels deep"):
+        intake(deep_tree, tmp_path / "work")
+
+
+def test_fifo_in_directory_rejected(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_bytes(GOOD_HTML)
+    os.mkfifo(site / "pipe.js")
+    with pytest.raises(IntakeRejected, match="FIFO"):
+        intake(site, tmp_path / "work")
+
+
+def test_remove_tree_deletes_trees_past_path_max(tmp_path):
+    root = _deep_dir(tmp_path / "deeper", 2100)  # 4200 bytes of path: past PATH_MAX
+    (root / "d").chmod(0o500)  # a build may lock its folders
+    assert remove_tree(root) and not root.exists()
+
+
+@pytest.mark.browser
+async def test_deep_directory_and_fifo_get_rejected_verdicts_not_infra_error(
+    judge_session, deep_tree, tmp_path
+):
+    fifo_site = tmp_path / "fifo"
+    fifo_site.mkdir()
+    (fifo_site / "index.html").write_bytes(GOOD_HTML)
+    os.mkfifo(fifo_site / "styles.css")
+    got = {}
+    async for i, jm in judge_session.judge_many([deep_tree, fifo_site]):
+        got[i] = jm.verdict
+    assert (got[0].status, got[1].status) == ("rejected", "rejected"), (
+        got[0].reason,
+        got[1].reason,
+    )
+    assert "levels deep" in got[0].reason and "FIFO" in got[1].reason

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -97,3 +98,38 @@ def test_full_queue_gets_429_with_retry_after(tmp_path: Path) -> None:
             assert 'fjudge_requests_refused_total{reason="queue_full"}' in c.get("/metrics").text
     finally:
         svc.stop()
+
+
+HANG = "<!doctype html><title>busy</title><script>for (;;) {}</script><p>never loads</p>"
+
+
+def test_queue_cap_holds_exactly_under_a_150_thread_flood(tmp_path: Path) -> None:
+    # Was: the cap was checked before the insert, so a flood got 34–46 jobs past --queue-max 20.
+    svc = ServiceProcess(tmp_path / "f.db", "--workers", "1", "--queue-max", "20").start()
+    try:
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+        with httpx.Client(base_url=svc.url, timeout=120, limits=limits) as c:
+            # The one worker is kept busy by a page that never loads (it runs into the rubric's
+            # wall budget), so no queued job leaves the queue while the flood is on.
+            busy = c.post("/v1/jobs", json={"html": HANG}).json()["id"]
+            while c.get(f"/v1/jobs/{busy}").json()["status"] != "running":
+                time.sleep(0.05)
+            gate = threading.Barrier(150)
+
+            def submit(n: int) -> httpx.Response:
+                gate.wait()
+                return c.post("/v1/jobs", json={"html": PAGE.format(n=n)})
+
+            with ThreadPoolExecutor(150) as ex:
+                answers = list(ex.map(submit, range(150)))
+            assert c.get(f"/v1/jobs/{busy}").json()["status"] == "running", "flood outlived it"
+            counts = c.get("/healthz").json()
+    finally:
+        svc.stop()
+    codes = [a.status_code for a in answers]
+    assert (codes.count(202), codes.count(429)) == (20, 130), sorted(set(codes))
+    assert all(int(a.headers["Retry-After"]) >= 1 for a in answers if a.status_code == 429)
+    assert counts["queued"] == 20
+    # Refused submissions leave nothing in the spool: only the 21 accepted jobs have a folder.
+    spool = tmp_path / "f.db.spool"
+    assert len(list(spool.iterdir())) == 21
