@@ -2,17 +2,14 @@
 
 from builders.build import build_submission, prepare_site
 from builders.extract import ExtractError, extract_completion, extract_files_json, write_files
-from builders.site import locate_static, prepare_site
 from judge.schema import BuildOutcome
 
 __all__ = [
     "BuildOutcome",
     "ExtractError",
     "build_submission",
-    "prepare_site",
     "extract_completion",
     "extract_files_json",
-    "locate_static",
     "prepare_site",
     "write_files",
 ]
