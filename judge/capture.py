@@ -81,6 +81,8 @@ async def open_session(
         reduced_motion="reduce" if reduced_motion else "no-preference",
         service_workers="block",
         accept_downloads=False,
+        # Its own proxy credentials: the preview serves this site's files to this context only.
+        proxy=site.proxy,
         java_script_enabled=True,
     )
     await context.clock.set_fixed_time(FIXED_TIME)
