@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from playwright.async_api import Browser, BrowserContext, Page, Request, Route, WebSocketRoute
 
 from judge.jsassets import script
+from judge.mirror.tables import KNOWN_HOSTS
 from judge.preview import PLACEHOLDER_PNG, Site
 from judge.schema import ElementInfo, PageEvents, ViewportCapture
 
@@ -102,8 +103,12 @@ async def open_session(
             await route.abort("blockedbyclient")
 
     # A regex (not a Python callable) so the driver matches it: own requests never make the
-    # round trip to Python, which matters for pages that fire hundreds of requests.
-    outside = re.compile(rf"^(?!{re.escape(origin)}/|data:|blob:|about:)")
+    # round trip to Python, which matters for pages that fire hundreds of requests. Known CDN
+    # hosts go on to the preview (the proxy), which answers them from the mirror or blocks them.
+    cdn = "|".join(re.escape(h) for h in sorted(KNOWN_HOSTS))
+    outside = re.compile(
+        rf"^(?!{re.escape(origin)}/|data:|blob:|about:|https?://(?:{cdn})(?::\d+)?/)"
+    )
 
     async def route_ws(ws: WebSocketRoute) -> None:
         site.block(ws.url, "websocket")

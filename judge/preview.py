@@ -37,6 +37,7 @@ from urllib.parse import unquote, urlsplit
 
 from aiohttp import web
 
+from judge.mirror.classify import reason_for
 from judge.schema import BlockedRequest
 from judge.tunnel import ConnectHead, Front
 
@@ -135,6 +136,8 @@ class Site:
             self.blocked.append(entry)
 
     def block(self, url: str, channel: str, action: str = "blocked", **extra: Any) -> None:
+        if action != "mirrored" and "reason" not in extra:
+            extra["reason"] = reason_for(url, channel)
         self.record(BlockedRequest(url=url[:500], channel=channel, action=action, **extra))
 
 
@@ -169,11 +172,17 @@ def channel_of(request: web.Request, url: str) -> str:
 class PreviewServer:
     """The preview server. `port` is what pages see; it may listen on TCP and/or a unix socket."""
 
-    def __init__(self, mirror: Mirror | None = None) -> None:
+    def __init__(self, mirror: Mirror | None | str = "env") -> None:
+        """`mirror`: a CDN mirror, None for none, "env" (default) for the one the settings
+        name (judge.mirror.from_env: FJUDGE_CACHE/mirror, FJUDGE_MIRROR, FJUDGE_MIRROR_OFFLINE)."""
+        if mirror == "env":
+            from judge.mirror import from_env
+
+            mirror = from_env()
         self.sites: dict[str, Site] = {}
         self.stray: list[BlockedRequest] = []  # requests with wrong credentials
         self.port = 0
-        self.mirror = mirror
+        self.mirror: Mirror | None = mirror  # type: ignore[assignment]
         self._by_token: dict[str, Site] = {}
         self._tunnels: dict[Any, tuple[Site, str]] = {}
         self._runner: web.AppRunner | None = None
@@ -200,6 +209,8 @@ class PreviewServer:
             await self._runner.cleanup()
             self._runner = None
         self._tunnels.clear()
+        if self.mirror is not None and hasattr(self.mirror, "close"):
+            await self.mirror.close()
 
     def register(self, root: Path, entry: str = "index.html") -> Site:
         site = Site(secrets.token_hex(6), root.resolve(), self.port, entry)
@@ -247,7 +258,7 @@ class PreviewServer:
             return status, None
         if head.host in self.sites:
             if self.sites[head.host] is not site:
-                site.block(url, "connect")  # another submission's origin
+                site.block(url, "connect", reason="cross_site")  # another submission
             return 403, None
         if self.mirror is not None and head.port == 443 and self.mirror.knows_host(head.host):
             return 200, (site, head.host)
@@ -274,7 +285,13 @@ class PreviewServer:
                 # A static preview has no server side; a POSTed form gets an honest 405.
                 return web.Response(status=405, text="static preview: method not allowed")
             return self._serve_file(site, unquote(request.path))
+        if (url.host or "").lower() in self.sites:  # another submission's origin
+            return self._refuse(site, channel_of(request, str(url)), str(url), "cross_site")
         return await self._outside(site, request, str(url))
+
+    def _refuse(self, site: Site, channel: str, url: str, reason: str) -> web.StreamResponse:
+        site.block(url, channel, reason=reason)
+        return web.Response(status=403, text="fjudge preview: not this submission's site")
 
     async def _outside(self, site: Site, request: web.Request, url: str) -> web.StreamResponse:
         """Anything but the site's own files: mirrored if the mirror can answer, else refused."""
