@@ -161,17 +161,52 @@ class Front:
         transport.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         proto = self.http_factory()
         self.tunnels[proto] = identity
+        holder = _Holding()
         loop = asyncio.get_running_loop()
         try:
-            await loop.start_tls(
-                transport, proto, authority().context_for(parsed.host), server_side=True
+            tls = await loop.start_tls(
+                transport, holder, authority().context_for(parsed.host), server_side=True
             )
         except (OSError, ssl.SSLError, ConnectionError):
             self.tunnels.pop(proto, None)
             with contextlib.suppress(Exception):
                 transport.close()
             return
+        if tls is None:  # pragma: no cover - only for a transport closed mid-handshake
+            self.tunnels.pop(proto, None)
+            return
+        holder.hand_over(tls, proto)
         # The protocol leaves the table when its connection ends (see PreviewServer).
+
+
+class _Holding(asyncio.Protocol):
+    """Holds decrypted bytes that arrive with the end of the TLS handshake (start_tls does not
+    call `connection_made` on its protocol) until the HTTP protocol is attached."""
+
+    def __init__(self) -> None:
+        self.pending: list[bytes] = []
+        self.eof = False
+        self.lost: tuple[Exception | None] | None = None
+
+    def data_received(self, data: bytes) -> None:
+        self.pending.append(data)
+
+    def eof_received(self) -> bool | None:
+        self.eof = True
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = (exc,)
+
+    def hand_over(self, transport: asyncio.Transport, proto: asyncio.Protocol) -> None:
+        transport.set_protocol(proto)
+        proto.connection_made(transport)
+        for chunk in self.pending:
+            proto.data_received(chunk)
+        if self.eof:
+            proto.eof_received()
+        if self.lost is not None:
+            proto.connection_lost(self.lost[0])
 
 
 class CertAuthority:

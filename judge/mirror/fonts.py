@@ -136,7 +136,7 @@ async def _family_css(packages: Packages, fam: FamilyRequest, display: str) -> t
         for scope in ("@fontsource-variable", "@fontsource") if variable else ("@fontsource",):
             tried.append(f"{scope}/{fid}")
             try:
-                meta = await packages.get(f"{scope}/{fid}", "", "metadata.json")
+                meta = await packages.get(f"{scope}/{fid}", "", "package.json")
                 break
             except Miss as exc:
                 if exc.reason in ("offline", "registry_error"):
@@ -145,11 +145,12 @@ async def _family_css(packages: Packages, fam: FamilyRequest, display: str) -> t
             break
     if meta is None:
         raise Miss("not_found", f"no font package among {tried}")
-    info = json.loads(meta.path.read_text(encoding="utf-8"))
+    info = _metadata(packages, meta, slug)
     unicode_path = packages.store.file(meta.name, meta.version, "unicode.json")
     ranges = json.loads(unicode_path.read_text(encoding="utf-8")) if unicode_path else {}
     subsets = sorted(info.get("subsets", []), key=_subset_key)
-    fid, family = info.get("id", slug), info.get("family", fam.name)
+    # The family name as requested, as Google echoes it (a renamed family keeps the old name).
+    fid, family = info.get("id", slug), fam.name
     is_var = meta.name.startswith("@fontsource-variable/")
     blocks = []
     for weight, italic in fam.faces:
@@ -183,6 +184,27 @@ async def _family_css(packages: Packages, fam: FamilyRequest, display: str) -> t
     if not blocks:
         raise Miss("not_found", f"{meta.package} has none of the requested weights")
     return "".join(blocks), meta.package
+
+
+def _metadata(packages: Packages, pkg: Located, slug: str) -> dict:
+    """fontsource's metadata.json (v5), or the same facts read off the file names (v4)."""
+    path = packages.store.file(pkg.name, pkg.version, "metadata.json")
+    if path is not None:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        # v4 spells it fontId and weights as strings.
+        data["id"] = data.get("id") or data.get("fontId") or slug
+        data["weights"] = [int(w) for w in data.get("weights", []) if str(w).isdigit()]
+        return data
+    files = packages.store.pkg_dir(pkg.name, pkg.version) / "files"
+    info: dict = {"id": slug, "subsets": set(), "weights": set()}
+    pattern = re.compile(rf"^{re.escape(slug)}-(.+)-(\d{{3}})-(normal|italic)\.woff2$")
+    for f in sorted(files.glob("*.woff2")) if files.is_dir() else []:
+        m = pattern.match(f.name)
+        if m:
+            info["subsets"].add(m.group(1))
+            info["weights"].add(int(m.group(2)))
+    info["subsets"], info["weights"] = sorted(info["subsets"]), sorted(info["weights"])
+    return info
 
 
 async def _icon_css(packages: Packages, family: str, npm: str, stem: str) -> tuple[str, str]:

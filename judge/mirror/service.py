@@ -22,6 +22,7 @@ from judge.mirror.registry import Registry
 from judge.mirror.store import Store
 from judge.mirror.tables import KNOWN_HOSTS
 from judge.mirror.urls import Want, parse
+from judge.schema import BlockedRequest
 
 if TYPE_CHECKING:
     from judge.preview import Site
@@ -78,6 +79,20 @@ class MirrorService:
         except Miss as miss:
             site.block(url, channel, reason=miss.reason, detail=str(miss)[:300])
             return web.Response(status=404, text=f"fjudge mirror: {miss}", headers=_CORS)
+
+    async def warm(self, url: str) -> BlockedRequest:
+        """Fetch and pin what `url` needs, as a page's request would; what would be recorded."""
+        from judge.mirror.scan import Recorder
+
+        want = parse(url)
+        rec = Recorder()
+        if want is None:
+            return BlockedRequest(url=url[:500], channel="prefill", reason="unsupported")
+        try:
+            await self._respond(want, url, rec, "prefill")  # type: ignore[arg-type]
+        except Miss as miss:
+            rec.block(url, "prefill", reason=miss.reason, detail=str(miss)[:300])
+        return rec.blocked[-1]
 
     async def _respond(self, want: Want, url: str, site: Site, channel: str) -> web.StreamResponse:
         if want.kind == "fonts_css":
