@@ -1,11 +1,11 @@
 """`fjudge mirror …`: the offline CDN mirror's store and lock.
 
-    fjudge mirror add react@18 @fortawesome/fontawesome-free@6 …   # packages (or CDN URLs)
-    fjudge mirror prefill pages/ other.html                         # every CDN URL they use
-    fjudge mirror defaults                                          # the common set (make demo)
-    fjudge mirror list [--json]                                     # store + lock
-    fjudge mirror lock export FILE / lock import FILE [--replace]
-    fjudge mirror prune [--keep-locked]                             # drop unpinned versions
+fjudge mirror add react@18 @fortawesome/fontawesome-free@6 …   # packages (or CDN URLs)
+fjudge mirror prefill pages/ other.html                         # every CDN URL they use
+fjudge mirror defaults                                          # the common set (make demo)
+fjudge mirror list [--json]                                     # store + lock
+fjudge mirror lock export FILE / lock import FILE [--replace]
+fjudge mirror prune [--keep-locked]                             # drop unpinned versions
 """
 
 from __future__ import annotations
@@ -18,8 +18,12 @@ from typing import Annotated
 
 import typer
 
-mirror_app = typer.Typer(help="The offline CDN mirror: its package store and lock.", no_args_is_help=True)
-lock_app = typer.Typer(help="Export or import the mirror's lock (pinned resolutions).", no_args_is_help=True)
+mirror_app = typer.Typer(
+    help="The offline CDN mirror: its package store and lock.", no_args_is_help=True
+)
+lock_app = typer.Typer(
+    help="Export or import the mirror's lock (pinned resolutions).", no_args_is_help=True
+)
 mirror_app.add_typer(lock_app, name="lock")
 
 

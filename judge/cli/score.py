@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
@@ -48,7 +48,9 @@ def score(
     ] = None,
     offline: Annotated[
         bool,
-        typer.Option("--offline", help="CDN mirror: answer only from the local store, fetch nothing."),
+        typer.Option(
+            "--offline", help="CDN mirror: answer only from the local store, fetch nothing."
+        ),
     ] = False,
 ) -> None:
     """Judge each input and print one verdict per input, in input order."""

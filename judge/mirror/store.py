@@ -167,8 +167,10 @@ def _unpack(tgz: bytes, dest: Path) -> None:
             if not member.isreg():
                 # Links, devices, FIFOs: a package never needs them on a CDN; refuse the lot.
                 raise UnsafePackage(f"{member.name!r} is not a regular file")
+            if member.name.startswith("/") or ".." in member.name.split("/"):
+                raise UnsafePackage(f"unsafe member path {member.name!r}")
             # npm tarballs hold one top folder (usually `package/`); strip it.
-            _top, _, inner = member.name.lstrip("./").partition("/")
+            _top, _, inner = member.name.removeprefix("./").partition("/")
             rel = clean_path(inner)
             if not rel or rel != inner.strip("/") or rel == MARKER:
                 raise UnsafePackage(f"unsafe member path {member.name!r}")

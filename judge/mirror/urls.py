@@ -77,7 +77,6 @@ def _split_pkg(path: str) -> tuple[str, str, str] | None:
         name, spec = head[:at], head[at + 1 :]
     else:
         name, spec = head, ""
-    name = name.lower()
     file = clean_path("/".join(segs[n:]))
     if not valid_name(name) or not _SPEC.match(spec) or file is None:
         return None

@@ -27,3 +27,25 @@ async def prefilled():
     missing = {u: r.detail for u, r in results.items() if r.action != "mirrored"}
     assert not missing, missing
     return results
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def registry():
+    """A loopback npm registry the test publishes to (see registry_server.py)."""
+    from tests.mirror.registry_server import FakeRegistry
+
+    reg = FakeRegistry()
+    await reg.start()
+    yield reg
+    await reg.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def local_mirror(registry, tmp_path):
+    """A MirrorService over a fresh store, fetching only from the loopback registry."""
+    from judge.mirror.registry import Registry
+    from judge.mirror.service import MirrorService
+
+    service = MirrorService(tmp_path / "mirror", registry=Registry(base=registry.url))
+    yield service
+    await service.close()

@@ -24,10 +24,16 @@ CHECKS = {
     "cdnjs_fontawesome": lambda f: f["solid"] and f["brands"] and f["width"] > 5,
     "code_jquery": lambda f: f["text"] == "jQuery 3.7.1",
     "google_ajax": lambda f: f["jquery"] == "3.6.0" and f["circles"] == 1,
-    "stackpath_bootstrap": lambda f: f["bg"] == "rgb(0, 123, 255)" and f["bootstrap_js"] == "function",
-    "tailwind_play": lambda f: f["bg"] == "rgb(18, 52, 86)" and f["padding"] == "16px" and f["prose_h1"] == "800",
+    "stackpath_bootstrap": lambda f: (
+        f["bg"] == "rgb(0, 123, 255)" and f["bootstrap_js"] == "function"
+    ),
+    "tailwind_play": lambda f: (
+        f["bg"] == "rgb(18, 52, 86)" and f["padding"] == "16px" and f["prose_h1"] == "800"
+    ),
     "tailwind_v4": lambda f: f["bg"] not in ("", "rgba(0, 0, 0, 0)") and f["padding"] == "32px",
-    "google_fonts_v2": lambda f: "400 normal" in f["roboto"] and "700 normal" in f["roboto"] and "700 italic" in f["poppins"],
+    "google_fonts_v2": lambda f: (
+        "400 normal" in f["roboto"] and "700 normal" in f["roboto"] and "700 italic" in f["poppins"]
+    ),
     "google_fonts_v1": lambda f: "300 normal" in f["muli"] and "400 normal" in f["open_sans"],
     # A ligature icon is one glyph ~24px wide; the fallback text ("home", "search") is wider.
     "material_icons": lambda f: 20 <= f["icons"] <= 28 and 20 <= f["symbols"] <= 28,
