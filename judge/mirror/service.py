@@ -105,13 +105,19 @@ class MirrorService:
             return _file(got, exact=False)
         if want.kind == "combine":
             return await self._combine(want, url, site, channel)
-        got = await self.packages.get(
-            want.name, want.spec, want.file, cdn=want.cdn, alternates=want.alternates
-        )
         if want.module:
             from judge.mirror.esm import module_response
 
+            # A subpath of an ES-module CDN is an export name (`preact/hooks`), not a file:
+            # esbuild resolves it with the package's `exports`, as the CDN does.
+            version = await self.packages.resolve(want.name, want.spec)
+            await self.packages.ensure(want.name, version)
+            pkg_dir = self.store.pkg_dir(want.name, version)
+            got = Located(want.name, version, want.file, pkg_dir)
             return await module_response(self, want, got, url, site, channel)
+        got = await self.packages.get(
+            want.name, want.spec, want.file, cdn=want.cdn, alternates=want.alternates
+        )
         exact = want.spec == got.version
         if want.cdn == "unpkg" and (not exact or got.rel != want.file):
             # unpkg redirects ranges and default entries to the exact file, so relative

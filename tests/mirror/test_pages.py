@@ -41,6 +41,13 @@ CHECKS = {
     # The SVG decoded (the placeholder PNG would be 64 wide, a failure 0).
     "lucide_heroicons": lambda f: f["lucide_svgs"] == 1 and f["hero_natural"] not in (0, 64),
     "jsdelivr_combine": lambda f: f["jquery"] == "3.7.1" and f["lodash"] == "4.17.21",
+    # ES modules: one React instance shared by react-dom (hooks work), CJS named exports.
+    "esm_react": lambda f: f["text"] == "Clicked 1 times" and f["confetti"] == "function",
+    "esm_forms": lambda f: (
+        f.get("confetti") == "function"
+        and f.get("chunk") == "[[1,2],[3,4]]"
+        and f.get("kebab") == "hello-world"
+    ),
     "use_fontawesome": lambda f: f["fa"] and f["vue"] == "vue mounted" and f["alpine"] == "42",
 }
 
