@@ -88,10 +88,10 @@ class Packages:
             return await asyncio.shield(fut)
         fut = asyncio.ensure_future(coro)
         self._inflight[key] = fut
-        try:
-            return await fut
-        finally:
-            self._inflight.pop(key, None)
+        fut.add_done_callback(lambda _f: self._inflight.pop(key, None))
+        # Shielded: a page that gives up (closed, timed out) does not abort the download, so
+        # the package still lands in the store for the next page.
+        return await asyncio.shield(fut)
 
     async def _fetch_packument(self, name: str) -> dict[str, Any]:
         try:

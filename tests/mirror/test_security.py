@@ -173,3 +173,32 @@ def test_tarball_helper_builds_what_it_says():
     body = tarball({}, extra=[_member("package/link", tarfile.SYMTYPE, "/etc/passwd")])
     with tarfile.open(fileobj=io.BytesIO(body)) as tar:
         assert [m.issym() for m in tar.getmembers()] == [True]
+
+
+async def test_https_through_the_tunnel_gets_the_published_bytes(preview):
+    import httpx
+
+    server, site = preview
+    proxy = f"http://{site.token}:{site.secret}@127.0.0.1:{server.port}"
+    # verify=False: the preview's certificate is trusted by SPKI in Chromium, not by httpx.
+    async with httpx.AsyncClient(proxy=proxy, verify=False) as client:
+        r = await client.get("https://unpkg.com/lib@1.0.0/index.js")
+        assert r.status_code == 200 and r.content == b"ok"
+        assert r.headers["access-control-allow-origin"] == "*"
+        assert "immutable" in r.headers["cache-control"]
+        with pytest.raises(httpx.ProxyError):
+            await client.get("https://evil.example/steal")
+    assert [(b.url, b.action) for b in site.blocked] == [
+        ("https://unpkg.com/lib@1.0.0/index.js", "mirrored"),
+        ("https://evil.example", "blocked"),
+    ]
+
+
+async def test_tunnel_needs_the_sites_credentials(preview):
+    server, site = preview
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(b"CONNECT unpkg.com:443 HTTP/1.1\r\nHost: unpkg.com:443\r\n\r\n")
+    await writer.drain()
+    head = await reader.read(300)
+    writer.close()
+    assert head.startswith(b"HTTP/1.1 407")
