@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FJUDGE_CACHE ?= $(CURDIR)/.fjudge-cache
 
-.PHONY: setup system venv demo test bench lint fmt clean
+.PHONY: setup system venv demo mirror test bench lint fmt clean
 
 setup: system venv
 
@@ -21,8 +21,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-demo: setup
+demo: setup mirror
 	$(BIN)/fjudge score examples/sites/* --out demo-out
+
+# The offline CDN mirror's default set (React, Vue, Tailwind, Bootstrap, Font Awesome, Google
+# Fonts, …) from the npm registry into FJUDGE_CACHE/mirror; already-stored packages are skipped.
+# A registry that cannot be reached only leaves the store cold (pages then fetch on a miss).
+mirror: setup
+	-$(BIN)/fjudge mirror defaults
 
 test: setup
 	$(BIN)/python -m pytest -q tests

@@ -3,8 +3,13 @@
 Layers of egress control, outermost first:
 1. netns: Chromium runs under `bwrap --unshare-net` (only loopback exists); a relay inside the
    namespace (judge/netrelay.py) forwards the preview port to the host's preview unix socket.
-2. flags: every non-`*.localhost` host is sent to the preview server as an HTTP proxy (where it
-   is recorded and refused), DNS is mapped to NOTFOUND, WebRTC may not use UDP, QUIC is off.
+2. proxy: every request — the page's own files and loopback included (`<-loopback>` removes
+   Chromium's implicit loopback bypass) — goes to the preview server as an HTTP proxy request.
+   Each context has its own proxy credentials (judge/capture.py), so the preview serves a
+   site's files only to that site's context, whichever worker or frame asks; other hosts are
+   answered from the CDN mirror or recorded and refused. DNS is mapped to NOTFOUND, WebRTC may
+   not use UDP, QUIC is off. https to mirrored CDN hosts is terminated by the preview with a key
+   made in this process: Chromium accepts that key's SPKI and no other certificate override.
 3. Playwright routing per context: records and aborts outside requests (placeholder for images).
 Without bwrap (or `unshare`), layers 2 and 3 remain and the Verdict's `isolation` says so.
 """
@@ -80,6 +85,8 @@ def _netns_prefix() -> list[str] | None:
 
 
 def chromium_args(proxy_port: int) -> list[str]:
+    from judge.tunnel import authority
+
     return [
         "--disable-gpu",
         "--no-first-run",
@@ -98,7 +105,9 @@ def chromium_args(proxy_port: int) -> list[str]:
         "--force-color-profile=srgb",
         "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
         f"--proxy-server=http://127.0.0.1:{proxy_port}",
-        "--proxy-bypass-list=<-loopback>;*.localhost",
+        # Contexts override this with their own credentials; it stays for browser-level traffic.
+        "--proxy-bypass-list=<-loopback>",
+        f"--ignore-certificate-errors-spki-list={authority().spki_sha256}",
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE *.localhost, "
         "EXCLUDE 127.0.0.1",
         # A page's heap cannot grow past this: memory bombs crash the renderer, not the machine.

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from playwright.async_api import Browser, BrowserContext, Page, Request, Route, WebSocketRoute
 
 from judge.jsassets import script
+from judge.mirror.tables import KNOWN_HOSTS
 from judge.preview import PLACEHOLDER_PNG, Site
 from judge.schema import ElementInfo, PageEvents, ViewportCapture
 
@@ -97,6 +98,8 @@ async def open_session(
         reduced_motion="reduce" if reduced_motion else "no-preference",
         service_workers="block",
         accept_downloads=False,
+        # Its own proxy credentials: the preview serves this site's files to this context only.
+        proxy=site.proxy,
         java_script_enabled=True,
     )
     await context.clock.set_fixed_time(FIXED_TIME)
@@ -116,8 +119,12 @@ async def open_session(
             await route.abort("blockedbyclient")
 
     # A regex (not a Python callable) so the driver matches it: own requests never make the
-    # round trip to Python, which matters for pages that fire hundreds of requests.
-    outside = re.compile(rf"^(?!{re.escape(origin)}/|data:|blob:|about:)")
+    # round trip to Python, which matters for pages that fire hundreds of requests. Known CDN
+    # hosts go on to the preview (the proxy), which answers them from the mirror or blocks them.
+    cdn = "|".join(re.escape(h) for h in sorted(KNOWN_HOSTS))
+    outside = re.compile(
+        rf"^(?!{re.escape(origin)}/|data:|blob:|about:|https?://(?:{cdn})(?::\d+)?/)"
+    )
 
     async def route_ws(ws: WebSocketRoute) -> None:
         site.block(ws.url, "websocket")

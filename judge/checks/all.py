@@ -3,6 +3,7 @@
 from judge.checks import (  # noqa: F401
     a11y,
     contrast,
+    external,
     interaction,
     layout,
     manipulation,

@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "judge.cli.serve",
     "judge.cli.calibrate",
     "judge.cli.review",
+    "judge.cli.mirror",
 ]
 
 for _name in COMMAND_MODULES:

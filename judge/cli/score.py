@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
@@ -45,6 +46,12 @@ def score(
         str | None,
         typer.Option("--ray", help="Fan out on Ray: local (start one), auto (join) or an address."),
     ] = None,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline", help="CDN mirror: answer only from the local store, fetch nothing."
+        ),
+    ] = False,
 ) -> None:
     """Judge each input and print one verdict per input, in input order."""
     from pydantic import ValidationError
@@ -74,10 +81,14 @@ def score(
             seed=seed,
             image_detail=image_detail,  # type: ignore[arg-type]
             calibration=calibration,
+            mirror_offline=offline,
             **({"workers": workers} if workers else {}),
         )
     except ValidationError as exc:
         _usage(str(exc))
+    if offline:
+        # The preview reads the mirror settings from the environment (judge.mirror.from_env).
+        os.environ["FJUDGE_MIRROR_OFFLINE"] = "1"
     _check_static_options(opts)
     mode: Literal["json", "table"] = "json" if json_out else "table"
     if ray is not None:

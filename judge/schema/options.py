@@ -39,3 +39,8 @@ class JudgeOptions(Model):
     image_detail: Literal["low", "high"] = "high"
     calibration: Path | None = None
     cache_dir: Path = Field(default_factory=default_cache_dir)
+    mirror_offline: bool = Field(
+        False,
+        description="CDN mirror: never fetch from the npm registry; a URL whose package is not "
+        "in the store stays blocked and is reported (reason 'offline').",
+    )

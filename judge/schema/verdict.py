@@ -80,11 +80,32 @@ class JudgeInfo(Frozen):
 
 
 class BlockedRequest(Frozen):
-    """A request from the page to anything other than its own preview, which was stopped."""
+    """A request from the page to anything other than its own preview: stopped, or answered
+    locally (a neutral image placeholder, or the CDN mirror's copy of a published file)."""
 
     url: str
     channel: str = Field(description="fetch/xhr, websocket, navigation, image, form, …")
-    action: Literal["blocked", "placeholder"] = "blocked"
+    action: Literal["blocked", "placeholder", "mirrored"] = "blocked"
+    package: str | None = Field(
+        None, description="mirrored: the npm package answered, `name@exact-version`."
+    )
+    file: str | None = Field(None, description="mirrored: the file inside the package.")
+    reason: str | None = Field(
+        None,
+        description="Why there was no local answer: external_api (live data, a server's API), "
+        "remote_media (images/media/fonts from elsewhere; images get a placeholder), "
+        "external_resource (scripts/styles/frames from a host that is no known CDN), "
+        "cross_site "
+        "(another submission), offline (CDN file not in the store, --offline), not_found "
+        "(no such package/version/file), too_large, unsafe_package, registry_error, "
+        "unsupported (a CDN form the mirror does not answer).",
+    )
+    detail: str | None = Field(None, description="A short human-readable explanation.")
+
+    @property
+    def unanswerable(self) -> bool:
+        """The page wanted something external that has no local equivalent."""
+        return self.action != "mirrored" and self.reason not in (None, "cross_site")
 
 
 class BuildInfo(Frozen):

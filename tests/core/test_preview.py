@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import os
 
 import httpx
@@ -32,11 +34,15 @@ def site_dir(tmp_path):
     return root
 
 
-async def _get(server, site, path, host=None):
-    async with httpx.AsyncClient() as c:
-        return await c.get(
-            f"http://127.0.0.1:{server.port}{path}", headers={"Host": host or site.host}
-        )
+def _proxy(server, site) -> str:
+    return f"http://{site.token}:{site.secret}@127.0.0.1:{server.port}"
+
+
+async def _get(server, site, path, host=None, as_site=None):
+    """GET through the preview as the browser does: a proxy request with a context's credentials."""
+    asker = as_site or site
+    async with httpx.AsyncClient(proxy=_proxy(server, asker)) as c:
+        return await c.get(f"http://{host or site.host}:{server.port}{path}")
 
 
 async def test_serves_files_with_mime_types(server, site_dir):
@@ -82,12 +88,57 @@ async def test_unknown_host_is_blocked_and_recorded(server, site_dir):
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"  # placeholder
     r = await _get(server, site, "/api", host="tracker.example")
     assert r.status_code == 403
-    assert [b.channel for b in server.stray] == ["image", "fetch/xhr"]
+    assert [(b.channel, b.action) for b in site.blocked] == [
+        ("image", "placeholder"),
+        ("fetch/xhr", "blocked"),
+    ]
+
+
+async def test_request_without_credentials_is_challenged(server, site_dir):
+    site = server.register(site_dir)
+    async with httpx.AsyncClient() as c:
+        r = await c.get(f"http://127.0.0.1:{server.port}/", headers={"Host": site.host})
+    assert r.status_code == 407 and "Basic" in r.headers["proxy-authenticate"]
+    assert "app" not in r.text and site.hits == 0
+
+
+async def test_wrong_secret_for_a_known_token_is_refused(server, site_dir):
+    site = server.register(site_dir)
+    async with httpx.AsyncClient(proxy=f"http://{site.token}:guess@127.0.0.1:{server.port}") as c:
+        r = await c.get(f"http://{site.host}:{server.port}/")
+    assert r.status_code == 403 and "app" not in r.text and site.hits == 0
+    assert server.stray and server.stray[0].url.startswith(f"http://{site.host}")
+
+
+async def test_a_site_is_refused_to_another_sites_credentials(server, site_dir, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "index.html").write_text("<h1>other</h1>")
+    a, b = server.register(site_dir), server.register(other)
+    r = await _get(server, b, "/index.html", as_site=a)
+    assert r.status_code == 403 and "other" not in r.text
+    assert b.hits == 0
+    assert [x.url for x in a.blocked] == [f"{b.origin}/index.html"]
+
+
+async def test_connect_is_refused_and_recorded(server, site_dir):
+    site = server.register(site_dir)
+    auth = base64.b64encode(f"{site.token}:{site.secret}".encode()).decode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(
+        b"CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n"
+        + f"Proxy-Authorization: Basic {auth}\r\n\r\n".encode()
+    )
+    await writer.drain()
+    head = await reader.read(200)
+    writer.close()
+    assert head.startswith(b"HTTP/1.1 403")
+    assert [(b.url, b.channel) for b in site.blocked] == [("https://evil.example", "connect")]
 
 
 async def test_listens_on_loopback_only(server):
-    assert server._runner is not None
-    addrs = [s.getsockname()[0] for site in server._runner.sites for s in site._server.sockets]
+    assert server._front is not None
+    addrs = [s.getsockname()[0] for srv in server._front.servers for s in srv.sockets]
     assert addrs and all(a.startswith("127.") for a in addrs)
 
 
