@@ -32,6 +32,7 @@ from judge.browser import BrowserHandle, BrowserUnavailable, launch
 from judge.capture import PageSession, capture_viewport, collect_page_records, load, open_session
 from judge.checks.base import CheckContext
 from judge.finish import Finisher
+from judge.mirror import mirror_for
 from judge.preview import PreviewServer, Site
 from judge.runner import run_checks
 from judge.schema import (
@@ -86,7 +87,7 @@ class Judge:
         self.agent = resolve_agent(self.options)
         self.finisher = Finisher.from_options(self.options, self.rubric)
         self._task = read_task(self.options.task) if self.options.task else None
-        self.preview = PreviewServer()
+        self.preview = PreviewServer(mirror=mirror_for(self.options))
         self.browser: BrowserHandle | None = None
         self.browser_restarts = 0
         self._lock = asyncio.Lock()
