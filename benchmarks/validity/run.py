@@ -163,7 +163,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--no-control", action="store_true", help="skip the null control mutants")
     ap.add_argument("--cache", type=Path, help="cache dir (default $FJUDGE_CACHE/validity)")
-    ap.add_argument("--out", type=Path, help="report dir (default <cache>/report)")
+    ap.add_argument(
+        "--out", type=Path, help="report dir (default <cache>/report, or report-rescore-<rubric>)"
+    )
     ap.add_argument("--list", action="store_true", help="list apps and operators, then exit")
     args = ap.parse_args(argv)
 
@@ -220,7 +222,9 @@ def main(argv: list[str] | None = None) -> None:
         },
         throughput=throughput,
     )
-    out = args.out or root / "report"
+    out = args.out or root / (
+        f"report-rescore-{Path(args.rescore).stem}" if args.rescore else "report"
+    )
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(rep.model_dump_json(indent=1), encoding="utf-8")
     (out / "report.md").write_text(
