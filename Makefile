@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FJUDGE_CACHE ?= $(CURDIR)/.fjudge-cache
 
-.PHONY: setup system venv demo mirror test bench lint fmt clean
+.PHONY: setup system venv demo mirror test bench validity lint fmt clean
 
 setup: system venv
 
@@ -35,6 +35,10 @@ test: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks.run
+
+# Validity workbench (issue 11): real apps x defect operators; e.g. make validity ARGS="--limit 8"
+validity: setup
+	$(BIN)/python -m benchmarks.validity $(ARGS)
 
 lint:
 	$(BIN)/ruff format --check . && $(BIN)/ruff check .

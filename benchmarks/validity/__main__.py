@@ -1,0 +1,3 @@
+from benchmarks.validity.run import main
+
+main()
