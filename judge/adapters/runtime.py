@@ -23,6 +23,7 @@ from judge.inputs import InputRejected, materialise, rejected_verdict
 from judge.pool import JudgeHost, default_options, shared_host
 from judge.reward import load_policy, normalise_groups
 from judge.schema import JudgeOptions, Reward, RewardPolicy, RubricRef, Task, Verdict
+from judge.tasks import prompt_text, task_with_prompt
 from judge.workdirs import make_workdir
 
 if TYPE_CHECKING:
@@ -33,33 +34,6 @@ log = logging.getLogger("fjudge")
 
 class RewardUnavailable(RuntimeError):
     """No reward exists for a sample (environment fault after a retry): never a made-up 0."""
-
-
-def prompt_text(prompt: Any) -> str:
-    """A prompt as plain text: a string, or the system/user contents of a chat message list."""
-    if prompt is None:
-        return ""
-    if isinstance(prompt, str):
-        return prompt
-    if isinstance(prompt, Sequence):
-        parts = []
-        for m in prompt:
-            if isinstance(m, Mapping) and m.get("role", "user") in ("system", "user"):
-                c = m.get("content", "")
-                if isinstance(c, list):  # multimodal parts: keep the text ones
-                    c = "".join(p.get("text", "") for p in c if isinstance(p, Mapping))
-                parts.append(str(c))
-        return "\n\n".join(p for p in parts if p)
-    return str(prompt)
-
-
-def task_with_prompt(prompt: str, base: Task | None = None) -> Task | None:
-    """The task a sample is judged against: `base` (the configured task file) with the
-    sample's prompt filled in, or just the prompt; None when there is neither."""
-    if not prompt:
-        return base
-    data = base.model_dump() if base is not None else {}
-    return Task.model_validate({**data, "prompt": prompt})
 
 
 class RewardRuntime:

@@ -41,8 +41,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from judge.adapters.runtime import RewardRuntime, RewardUnavailable, get_runtime, prompt_text
+from judge.adapters.runtime import RewardRuntime, RewardUnavailable, get_runtime
 from judge.schema import Reward
+from judge.tasks import prompt_text
 
 __all__ = [
     "FjudgeRewardManager",  # noqa: F822  (built lazily by __getattr__)

@@ -26,7 +26,6 @@ from types import SimpleNamespace
 import pytest
 
 from judge.adapters import RewardRuntime, RewardUnavailable
-from judge.adapters.runtime import prompt_text, task_with_prompt
 from judge.adapters.trl import _arguments, completion_text, make_reward_func
 from judge.adapters.verl import (
     _inputs,
@@ -37,6 +36,7 @@ from judge.adapters.verl import (
     step_and_prompt,
 )
 from judge.schema import JudgeOptions, Task
+from judge.tasks import prompt_text, task_with_prompt
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = str(ROOT / "examples" / "policies" / "frontend-rl.toml")
