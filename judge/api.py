@@ -33,9 +33,15 @@ if TYPE_CHECKING:
 
 
 def _options(options: JudgeOptions | None, fields: Mapping[str, Any]) -> JudgeOptions:
+    """The options to open a Judge with; the rubric is checked (RubricError for keys, check
+    ids or features that would do nothing)."""
+    from judge.rubric_check import load_rubric
+
     if options is not None and fields:
-        return JudgeOptions.model_validate({**options.model_dump(), **fields})
-    return options or JudgeOptions.model_validate(dict(fields))
+        options = JudgeOptions.model_validate({**options.model_dump(), **fields})
+    options = options or JudgeOptions.model_validate(dict(fields))
+    load_rubric(options.rubric)
+    return options
 
 
 async def ascore(

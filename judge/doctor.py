@@ -75,18 +75,33 @@ def check_sandbox() -> Finding:
 
 
 def check_mirror() -> Finding:
-    """The dependency mirror store (judge.mirror), when that component is installed."""
+    """The offline CDN mirror's package store (judge.mirror), when that component is present."""
+    import os
+
     try:
-        import judge.mirror as mirror  # type: ignore[import-not-found]
+        from judge.mirror import store_root
+        from judge.mirror.store import Store
     except ImportError:
         return Finding("mirror store", "skip", "not installed (judge.mirror is absent)")
-    status = getattr(mirror, "status", None)
-    if callable(status):
-        try:
-            return Finding("mirror store", "ok", str(status()))
-        except Exception as exc:  # a broken store is reported, not raised
-            return Finding("mirror store", "fail", f"{type(exc).__name__}: {exc}")
-    return Finding("mirror store", "ok", "installed")
+    if os.environ.get("FJUDGE_MIRROR", "").lower() in ("off", "0", "no", "false"):
+        return Finding(
+            "mirror store", "skip", "turned off (FJUDGE_MIRROR=off): CDN requests are blocked"
+        )
+    root = store_root()
+    try:
+        packages = Store(root).list()
+    except OSError as exc:
+        return Finding("mirror store", "fail", f"{root}: {exc}")
+    if not packages:
+        return Finding(
+            "mirror store",
+            "warn",
+            f"{root} holds no packages: pages using CDN libraries fetch them on first use "
+            "(or stay blocked with --offline)",
+            "fjudge mirror defaults   # pre-fill the common libraries, fonts and icons",
+        )
+    size = sum(p.bytes for p in packages) / 1e6
+    return Finding("mirror store", "ok", f"{root}: {len(packages)} packages, {size:.1f} MB")
 
 
 def _png(rgb: tuple[int, int, int], size: int = 16) -> str:

@@ -124,10 +124,11 @@ def _usage(message: str) -> None:
 
 def _check_static_options(opts) -> None:
     """Fail fast (exit 2) on a bad rubric, task or calibration file, before any judging."""
-    from rubrics import RubricError, load_rubric
+    from judge.rubric_check import load_rubric
+    from rubrics import RubricError
 
     try:
-        load_rubric(opts.rubric)
+        load_rubric(opts.rubric)  # unknown keys, check ids or features: an error, not silence
     except RubricError as exc:
         _usage(str(exc))
     if opts.task is not None:
