@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from judge.schema import JudgeOptions, Task, Verdict
 
 if TYPE_CHECKING:
-    from judge.evaluate import Line
+    from judge.evaluation import Line
     from judge.pipeline import Judge, Judgment
 
 
@@ -60,7 +60,7 @@ async def ascore(
     return its Verdict. `prompt` (text or chat messages) becomes the task's prompt; `task` is a
     Task or a task file. `using` reuses an open `Judge`; otherwise one is opened for this call
     from `options` or `JudgeOptions` fields given as keywords (e.g. `rubric="frontend"`)."""
-    from judge.evaluate import Evaluator, Line
+    from judge.evaluation import Evaluator, Line
     from judge.schema import EvalItem
 
     given = {"path": path, "html": html, "files": files, "completion": completion}
@@ -160,8 +160,8 @@ async def aevaluate(
     (default `<name>.verdicts.jsonl`): one `{"id", <Verdict>}` line each, in input order.
     With `resume` (default) ids already in `out` are skipped; otherwise `out` is rewritten.
     `report_dir` gets screenshots and a report.html per line plus an index.html.
-    Raises `judge.evaluate.EvalFileError` for a file whose lines cannot be read."""
-    from judge.evaluate import Evaluator, done_ids, read_lines, record
+    Raises `judge.evaluation.EvalFileError` for a file whose lines cannot be read."""
+    from judge.evaluation import Evaluator, done_ids, read_lines, record
     from judge.pipeline import Judge
 
     src = Path(jsonl)

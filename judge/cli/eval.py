@@ -75,7 +75,7 @@ async def _eval(results: Path, output: Path | None, out: Path | None, opts, resu
     from judge.api import aevaluate, default_out
     from judge.browser import BrowserUnavailable, find_chromium
     from judge.cli.output import progress, summary_table
-    from judge.evaluate import EvalFileError, done_ids, read_lines
+    from judge.evaluation import EvalFileError, done_ids, read_lines
 
     try:
         lines = read_lines(results)
