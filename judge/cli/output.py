@@ -125,7 +125,7 @@ class Progress:
                 TimeElapsedColumn(),
                 TextColumn("ETA"),
                 TimeRemainingColumn(),
-                console=Console(stderr=True),
+                console=Console(stderr=True, soft_wrap=True),  # rows keep their own wrapping
                 transient=True,
                 # rows on a terminal stdout are printed above the bar; a redirected stdout is
                 # left alone (rich would otherwise send the rows to stderr)

@@ -86,3 +86,43 @@ def test_fjudge_checks_lists_every_registered_check() -> None:
         [sys.executable, "-m", "judge", "checks"], capture_output=True, text=True, timeout=60
     ).stdout
     assert all(i in table for i in check_ids())
+
+
+def test_rows_never_print_after_a_progress_line_on_a_terminal(tmp_path: Path) -> None:
+    # stdout and stderr on a real pseudo-terminal: the progress bar (rich) is drawn, and every
+    # table row starts on a cleared line, never after a half-drawn progress line.
+    import pty
+    import select
+
+    for name in ("a.html", "b.html"):
+        (tmp_path / name).write_text(f"<h1>{name}</h1><p>some text</p>")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "judge", "score", "a.html", "b.html", "--workers", "1"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    os.close(slave)
+    out = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 240)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    assert proc.wait(timeout=60) == 0
+    text = out.decode("utf-8", "replace")
+    assert "judging" in text and "2/2" in text  # the bar was shown
+    for name in ("a.html", "b.html"):
+        at = text.index(name + " " * 10)
+        before = text[:at]
+        assert before.endswith("\n") or before.endswith("\x1b[2K"), repr(before[-40:])
+    assert text.rstrip().endswith("\x1b[2K")  # the bar is cleared at the end (transient)
