@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from judge.finish import task_type_of
 from judge.schema import Task
 from judge.schema.service import JobRequest, JobView
 
@@ -75,6 +76,9 @@ def to_requests(body: RewardQuery, policy: Any) -> list[JobRequest]:
             "group", hashlib.sha256(prompt.encode()).hexdigest()[:16] if prompt else None
         )
         task = Task(prompt=prompt) if prompt else None
+        if task is not None:
+            # the Task's default type must not stand in for FJUDGE_TASK_TYPE / a label's type
+            opts.setdefault("task_type", task_type_of(None, None))
         out.append(JobRequest(completion=response, policy=policy, task=task, **opts))
     return out
 

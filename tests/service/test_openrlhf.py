@@ -94,3 +94,19 @@ def test_environment_fault_is_503_never_a_reward(tmp_path: Path) -> None:
             RewardClient(svc.url, timeout=15).get_rewards([GOOD])
     finally:
         svc.stop()
+
+
+def test_prompt_becomes_the_task_prompt_and_task_type_is_kept(monkeypatch) -> None:
+    from judge.service.openrlhf import RewardQuery, to_requests
+
+    monkeypatch.setenv("FJUDGE_TASK_TYPE", "backend")
+    body = RewardQuery(
+        query=[PROMPT + GOOD, PROMPT + GOOD, GOOD],
+        prompts=[PROMPT, PROMPT, ""],
+        labels=[None, '{"task_type": "tool_use", "step": 7}', None],
+    )
+    a, b, c = to_requests(body, None)
+    assert a.completion == GOOD and a.task is not None and a.task.prompt == PROMPT
+    assert a.task_type == "backend"  # the Task's default type does not override the setting
+    assert b.task_type == "tool_use" and b.step == 7 and a.group == b.group
+    assert c.task is None and c.completion == GOOD
