@@ -132,8 +132,8 @@ _WORDS: dict[str, tuple[str, str, str]] = {
         "darker text and clearer light/dark separation between sections",
     ),
     "palette_size": (
-        "many colours: {v} colours cover 90% of the page (typical {typ})",
-        "very few colours: {v} colours cover 90% of the page (typical {typ})",
+        "many colours: {v} colour(s) cover 90% of the page (typical {typ})",
+        "very few colours: {v} colour(s) cover 90% of the page (typical {typ})",
         "a small palette: one background, one text colour, one or two accents",
     ),
     "val_std": (
@@ -239,12 +239,12 @@ def _visual_message(
     if not bad:
         return f"{where}: no visual feature lowers the score"
     parts = []
-    for name, _ in bad:
+    for i, (name, _) in enumerate(bad):
         centre = norms[name][0]
         text = finding_text(name, feats[name], norms[name], feats[name] > centre)
-        fix = _WORDS[name][2] if name in _WORDS else ""
+        fix = _WORDS[name][2] if name in _WORDS and i == 0 else ""  # one fix: the main one
         parts.append(text + (f" (fix: {fix})" if fix else ""))
-    return f"{where}: " + "; ".join(parts)
+    return f"{where}: " + "; also ".join(parts)
 
 
 def _small_rgb(png: bytes, width: int) -> np.ndarray:

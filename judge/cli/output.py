@@ -160,9 +160,10 @@ def summary_table(summary: EvalSummary, width: int | None = None) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(title=f"{summary.total} inputs → {summary.out}", title_justify="left")
+    t = Table(title=f"fjudge eval: {summary.total} inputs", title_justify="left")
     t.add_column("", style="bold")
     t.add_column("value", justify="right")
+    t.add_row("verdicts", str(summary.out))
     t.add_row("judged now", str(summary.judged))
     t.add_row("already done (resumed)", str(summary.skipped))
     for status, n in sorted(summary.statuses.items()):
