@@ -211,8 +211,14 @@ def _blocked(verdict: Verdict) -> str:
 
 
 def _fix_first(verdict: Verdict) -> str:
-    """The three findings that cost the most, as a short list to act on."""
-    top = [c for c in findings(verdict) if c.score is not None][:3]
+    """The three findings that cost the most — one per check, so one problem seen at three
+    viewports does not fill the list — as a short list to act on."""
+    top: list[CheckResult] = []
+    for c in findings(verdict):
+        if c.score is not None and all(c.id != t.id for t in top):
+            top.append(c)
+        if len(top) == 3:
+            break
     if not top:
         return ""
     items = "".join(
@@ -241,7 +247,8 @@ def render_html(judgment: Judgment) -> str:
 <p>{escape(v.reason or "")}</p>
 <p>rubric <code>{escape(v.rubric.id)} {escape(v.rubric.version)}</code> · judge
 {escape(v.judge.name)} {escape(v.judge.version)} ({v.judge.mode}) · input {v.input.kind}
-<code>{v.input.sha256[:16]}</code> · {escape(timings)}</p>
+<code>{v.input.sha256[:16]}</code></p>
+<details><summary>timings</summary><p>{escape(timings)}</p></details>
 {_fix_first(v)}
 <h2>Scores</h2>{_dims(v)}
 <h2>Screenshots</h2><div class=shots>{"".join(shots) or "<p>No screenshots.</p>"}</div>
