@@ -159,6 +159,10 @@ def test_python_api(tmp_path: Path) -> None:
     )
     assert summary.out == tmp_path / "two.verdicts.jsonl"
     assert judge.evaluate(small, workers=1).judged == 0  # resumed: nothing left
+    reports = tmp_path / "reports"
+    judge.evaluate(small, tmp_path / "v2.jsonl", report_dir=reports, workers=1)
+    index = (reports / "index.html").read_text()
+    assert "a" in index and (reports / "001-a" / "report.html").is_file()
 
 
 def test_import_judge_is_cheap() -> None:
