@@ -40,6 +40,23 @@ NORMS: dict[str, tuple[float, float]] = {
     "val_mean": (0.8418, 0.113),
     "val_std": (0.2119, 0.08346),
     "whitespace_ratio": (0.4335, 0.1559),
+    # Complexity features (judge/visual/complexity.py): unweighted by default; norms from the
+    # same 300 screenshots, used only if a rubric weights them (calibration refits its own).
+    "jpeg_bpp": (1.434, 0.3796),
+    "subband_entropy": (1.904, 0.5288),
+    "region_count": (1.322, 0.2205),
+    "region_size_cv": (2.438, 1.042),
+    "text_area": (0.04569, 0.05151),
+    "text_lines": (0.9542, 0.394),
+    "image_area": (0.768, 0.4083),
+    "image_regions": (0.15, 0.1112),
+    "grid_lines_x": (0.6364, 0.1965),
+    "grid_lines_y": (0.6804, 0.167),
+    "dominant_colours": (0.45, 0.2039),
+    "symmetry_tb": (0.7817, 0.113),
+    "figure_ground": (0.2108, 0.08207),
+    "edge_density_top": (0.2053, 0.0923),
+    "colourfulness_sd": (0.213, 0.1102),
     # Layout features (pages only): hand-set norms for typical landing pages.
     "align_left_edges": (0.3, 0.15),
     "align_grid": (0.6, 0.2),
