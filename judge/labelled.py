@@ -212,3 +212,31 @@ def pick_rubric(rubric: str | None, labels: LabelSet) -> str:
                 continue
             return v.rubric.id
     return "frontend"
+
+
+def remember(verdicts: list[Verdict], cache_dir: Path) -> int:
+    """Seed the calibration verdict cache with verdicts `fjudge score --out` already made.
+
+    Only verdicts of the running judge version, with no calibration applied, are kept: they are
+    exactly what judging the same content again would produce (judging is deterministic).
+    """
+    from calibration.cache import VerdictCache
+    from judge import __version__
+
+    fresh = [
+        v
+        for v in verdicts
+        if v.input.sha256
+        and v.calibration is None
+        and v.status != "infra_error"
+        and (v.judge is None or v.judge.version == __version__)
+    ]
+    if not fresh:
+        return 0
+    cache = VerdictCache(cache_dir / "calibration-verdicts.sqlite")
+    try:
+        for v in fresh:
+            cache.put(v.input.sha256, version_key(v.rubric.id, v.rubric.version), v)
+    finally:
+        cache.close()
+    return len(fresh)

@@ -59,6 +59,7 @@ def _scored_item(root: Path, folder: Path) -> ReviewItem:
         kind="scored",
         images=images,
         source=source,
+        verdict_file=folder / "verdict.json",
     )
 
 

@@ -28,6 +28,7 @@ class ReviewItem:
     kind: str = ""  # directory | html | archive | image | scored
     images: list[tuple[str, Path]] = field(default_factory=list)  # (viewport, screenshot)
     source: Path | None = None  # the submission to preview live (None: screenshots only)
+    verdict_file: Path | None = None  # verdict.json of a `fjudge score --out` item
 
 
 def item_ref(item: ReviewItem, dest_dir: Path | None) -> str:

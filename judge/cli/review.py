@@ -40,6 +40,7 @@ def build_app(
     if rubric is None:
         rubric = "screenshot" if all(it.kind == "image" for it in items) else "frontend"
     store = ReviewStore(db or root / "review.sqlite")
+    _remember_scored(items)
     dims = list(load_rubric(rubric).dimensions)
     preview = None
     if live and any(it.source is not None and it.kind != "image" for it in items):
@@ -47,6 +48,20 @@ def build_app(
         preview = JudgeLivePreview(opts)
     app = create_app(items, store, dimensions=dims, scale=scale, root=root, live=preview)
     return app, store, items, root
+
+
+def _remember_scored(items) -> None:  # type: ignore[no-untyped-def]
+    """Verdicts of `score --out` items whose submission was found seed the calibration cache,
+    so `calibrate fit` on the export does not judge them again."""
+    from judge.labelled import remember
+    from judge.schema import JudgeOptions, Verdict
+
+    verdicts = [
+        Verdict.model_validate_json(it.verdict_file.read_text(encoding="utf-8"))
+        for it in items
+        if it.verdict_file is not None and it.source is not None
+    ]
+    remember(verdicts, JudgeOptions().cache_dir)
 
 
 def review(

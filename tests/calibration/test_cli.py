@@ -43,11 +43,12 @@ def test_fit_then_report_with_calibration(labelled):
     out = labelled / "cal.json"
     res = runner.invoke(app, ["calibrate", "fit", str(labelled / "labels.csv"), "-o", str(out)])
     assert res.exit_code == 0, res.output
-    assert "5-fold cross-validated agreement on 24 items" in res.output
-    assert "pearson" in res.output and "spearman" in res.output
+    assert "nested CV (3× 5 folds) on 24 items" in res.output
+    assert "pearson" in res.output and "spearman" in res.output and "train" in res.output
     cal = json.loads(out.read_text())
     assert cal["rubric"] == {"id": "screenshot", "version": cal["rubric"]["version"]}
     assert cal["cv"]["spearman"]["value"] > 0.7
+    assert cal["model"]["kind"] == "monotone"  # under 30 items: the score's monotone map only
     # Second fit reuses every cached verdict.
     res = runner.invoke(app, ["calibrate", "fit", str(labelled / "labels.csv"), "-o", str(out)])
     assert "24 cached verdicts, judging 0 items" in res.output
@@ -102,6 +103,23 @@ def test_review_export_empty_store(labelled):
     res = CliRunner().invoke(app, ["review", str(labelled), "--export", str(out)])
     assert res.exit_code == 0, res.output
     assert out.read_text() == ""
+
+
+def test_fit_refused_when_humans_disagree_with_the_judge(labelled):
+    """Raters who prefer clutter: the judge's score cannot be mapped onto their scale (its
+    monotone map is flat or anti-correlated held out), so nothing is written, exit 4."""
+    rows = ["item,rating"] + [f"s{k}.png,{1 + 8 * k / 23:.2f}" for k in range(24)]
+    (labelled / "reversed.csv").write_text("\n".join(rows) + "\n")
+    out = labelled / "reversed-cal.json"
+    runner = CliRunner()
+    args = ["calibrate", "fit", str(labelled / "reversed.csv"), "-o", str(out), "--scale", "1,9"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 4, res.output
+    assert "refusing to write this calibration" in res.output and "--force" in res.output
+    assert not out.exists()
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0 and "WARNING (--force)" in forced.output
+    assert json.loads(out.read_text())["selection"]["refused_but_forced"]
 
 
 def test_score_applies_calibration_and_refuses_other_version(labelled):
