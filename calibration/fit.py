@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from calibration import models
-from calibration.labels import mean_ratings
+from calibration.labels import mean_ratings, ratings_by_rater
+from calibration.metrics import human_ceiling
 from calibration.nested import Procedure, fit_procedure, nested_cv, repeated_agreement
 from calibration.select import (
     CLIP,
@@ -280,6 +281,9 @@ def _fit_ratings(
         "repeats": repeats,
         "baseline_nested": {k: v.model_dump() for k, v in base_cv.items()},
         "refused_but_forced": problems,
+        "human_ceiling": {
+            k: v.model_dump() for k, v in human_ceiling(ratings_by_rater(labels)).items()
+        },
     }
     return CalibrationFile(
         rubric=rubric,

@@ -90,6 +90,13 @@ def _print_fit(cal) -> None:  # type: ignore[no-untyped-def]
         print("flat (non-nested) inner CV Pearson of each configuration on all items:")
         for k, m in cal.candidates.items():
             print(f"  {k:22s} {m['pearson']:.3f}")
+    ceiling = sel.get("human_ceiling") or {}
+    if ceiling:
+        print("human ceiling (each rater vs the others' mean; mean [min, max] over raters):")
+        for k, v in ceiling.items():
+            lo, hi = v.get("low"), v.get("high")
+            rng = f" [{lo:.3f}, {hi:.3f}]" if lo is not None and hi is not None else ""
+            print(f"  {k:18s} {v['value']:.3f}{rng}")
     if sel.get("refused_but_forced"):
         print("WARNING (--force): " + "; ".join(sel["refused_but_forced"]))
 
