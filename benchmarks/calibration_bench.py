@@ -54,6 +54,7 @@ def main() -> None:
     verdicts, rid, rver = asyncio.run(judge_items(labels, "screenshot", None))
     load = time.perf_counter() - t
     t = time.perf_counter()
+    cpu = time.process_time()
     cal = fit_ratings(
         labels,
         verdicts,
@@ -63,11 +64,13 @@ def main() -> None:
         repeats=args.repeats,
     )
     fit = time.perf_counter() - t
+    cpu = time.process_time() - cpu
     n = cal.n_items
     print(f"items                     {n}")
     print(f"first pass (judge/warm)   {warm_up:7.1f} s")
     print(f"load cached verdicts      {load:7.2f} s  (baseline)")
     print(f"fit (nested {args.repeats}×5 CV)     {fit:7.2f} s  = {fit / load:.1f}× the baseline")
+    print(f"fit CPU time              {cpu:7.2f} s  (wall differs on a loaded machine)")
     print(f"nested Pearson            {cal.cv['pearson']}  (chosen {cal.selection['chosen']})")
 
 

@@ -206,5 +206,11 @@ def report(
             print(f"  {k:18s} {v}")
     for dim, ms in rep.per_dimension.items():
         print(f"  dimension {dim}: " + ", ".join(f"{k} {v}" for k, v in ms.items()))
-    path = write_report(out, ls, rep, table)
+    if cal is not None:
+        from calibration.report import fit_table
+
+        print("the calibration's own estimate (nested CV [95% CI] | train, in-sample):")
+        for k, n, t in fit_table(cal):
+            print(f"  {k:18s} {n:28s} {t}")
+    path = write_report(out, ls, rep, table, cal)
     print(f"wrote {path}")

@@ -21,6 +21,10 @@ def labelled(tmp_path, monkeypatch):
     for k in range(24):
         img = Image.new("RGB", (512, 384), "white")
         d = ImageDraw.Draw(img)
+        # Every screenshot has a page's skeleton (so none is blank); clutter grows with k.
+        d.rectangle([0, 0, 512, 48], fill=(30, 60, 120))
+        for y in range(80, 360, 28):
+            d.rectangle([40, y, 300, y + 8], fill=(60, 60, 60))
         for _ in range(k * 6):
             x, y = rng.integers(0, 512), rng.integers(0, 384)
             d.line(
@@ -67,7 +71,9 @@ def test_fit_then_report_with_calibration(labelled):
     )
     assert res.exit_code == 0, res.output
     assert "human ceiling" in res.output and "krippendorff_alpha" in res.output
+    assert "the calibration's own estimate" in res.output
     html = (rep / "report.html").read_text()
+    assert "nested CV [95% CI]" in html and "train (in-sample)" in html
     assert "Worst disagreements" in html and "data:image/png;base64" in html
     assert (rep / "scatter.png").stat().st_size > 1000 and (rep / "reliability.png").is_file()
 
