@@ -57,6 +57,15 @@ NORMS: dict[str, tuple[float, float]] = {
     "figure_ground": (0.2108, 0.08207),
     "edge_density_top": (0.2053, 0.0923),
     "colourfulness_sd": (0.213, 0.1102),
+    # Text-detector features (judge/visual/text.py), unweighted by default, norms as above.
+    "ocr_text_area": (0.1208, 0.04943),
+    "ocr_text_boxes": (1.763, 0.2359),
+    "ocr_text_height": (0.01562, 0.001287),
+    "ocr_text_height_cv": (0.2162, 0.1083),
+    "ocr_text_align": (0.4, 0.1564),
+    "ocr_text_top": (0.2308, 0.1198),
+    "ocr_headline_share": (0.006858, 0.01951),
+    "ocr_text_pixels": (0.07305, 0.03099),
     # Layout features (pages only): hand-set norms for typical landing pages.
     "align_left_edges": (0.3, 0.15),
     "align_grid": (0.6, 0.2),

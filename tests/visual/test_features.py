@@ -16,6 +16,7 @@ from judge.visual.complexity import COMPLEXITY_DOCS, complexity_features, subban
 from judge.visual.features import colourfulness, pixel_features, prepare, quadtree, to_array
 from judge.visual.layout import LAYOUT_DOCS, layout_features
 from judge.visual.model import NORMS, VisualModel
+from judge.visual.text import TEXT_DOCS, text_features
 
 
 def solid(colour: tuple[int, int, int], size=(400, 300)) -> Image.Image:
@@ -127,7 +128,7 @@ def test_every_feature_is_documented_and_finite():
     ]
     f = image_features(page_like(), els)
     named = {k for k in f if not k.startswith("px.")}
-    assert named == set(FEATURE_DOCS) | set(LAYOUT_DOCS) | set(COMPLEXITY_DOCS)
+    assert named == set(FEATURE_DOCS) | set(LAYOUT_DOCS) | set(COMPLEXITY_DOCS) | set(TEXT_DOCS)
     assert all(np.isfinite(v) for v in f.values())
     assert len([k for k in f if k.startswith("px.")]) > 100
     assert set(NORMS) >= named
@@ -192,3 +193,22 @@ def test_complexity_features_order_flat_page_and_noise():
 
 def test_subband_entropy_zero_for_flat_lab():
     assert subband_entropy(np.zeros((64, 64, 3), dtype=np.float32)) == 0.0
+
+
+def test_text_detector_finds_lines_of_text_and_none_on_a_blank_page():
+    blank = text_features(solid((255, 255, 255), (1024, 768)))
+    assert blank["ocr_text_boxes"] == 0 and blank["ocr_text_area"] == 0
+    img = Image.new("RGB", (1024, 768), "white")
+    d = ImageDraw.Draw(img)
+    from PIL import ImageFont
+
+    font = ImageFont.load_default(size=22)
+    for k in range(8):
+        d.text(
+            (60, 120 + 60 * k), f"Line number {k} of ordinary page text", fill="black", font=font
+        )
+    f = text_features(img)
+    # Eight lines, one left edge: the detector sees them as aligned text boxes.
+    assert 5 <= 10 ** f["ocr_text_boxes"] - 1 <= 12
+    assert 0.02 < f["ocr_text_area"] < 0.5 and f["ocr_text_align"] <= 0.5
+    assert text_features(img) == f  # deterministic
