@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 
 from judge.cli import app
 
+# Each test judges 24 screenshots and runs nested CV more than once: slow on a shared machine.
+pytestmark = pytest.mark.timeout(900)
+
 
 @pytest.fixture
 def labelled(tmp_path, monkeypatch):
@@ -149,3 +152,25 @@ def test_score_applies_calibration_and_refuses_other_version(labelled):
     res = runner.invoke(app, ["score", shots[0], "--json", "--calibration", str(out)])
     assert res.exit_code == 2
     assert "0.0.1-old" in res.output
+
+
+def test_fit_from_preferences_reports_pairwise_agreement_and_ceiling(labelled):
+    """Pairwise labels are first-class: Bradley–Terry over the judge's features, nested CV,
+    with the raw score's accuracy and the human–human agreement printed beside it."""
+    rng = np.random.default_rng(3)
+    rows = ["a,b,winner,rater"]
+    for n in range(90):
+        i, j = rng.choice(24, 2, replace=False)
+        rows.append(f"s{i}.png,s{j}.png,{'a' if i < j else 'b'},ann")  # less clutter wins
+        if n % 3 == 0:  # a second, noisier rater on a third of the pairs
+            w = "a" if i + rng.normal(0, 6) < j else "b"
+            rows.append(f"s{i}.png,s{j}.png,{w},bob")
+    (labelled / "pairs.csv").write_text("\n".join(rows) + "\n")
+    out = labelled / "bt.json"
+    res = CliRunner().invoke(app, ["calibrate", "fit", str(labelled / "pairs.csv"), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "expected agreement on new pairs (nested CV" in res.output
+    for key in ("pairwise_accuracy", "baseline_pairwise_accuracy", "human_pairwise_agreement"):
+        assert key in res.output
+    cal = json.loads(out.read_text())
+    assert cal["cv"]["pairwise_accuracy"]["value"] > 0.6
