@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from PIL import Image
 
-from calibration import read_labels, write_labels
+from calibration import LabelError, read_labels, write_labels
 from judge.labelled import content_sha256, resolve_items
 from judge.schema import PairLabel, RatingLabel
 
@@ -49,8 +50,14 @@ def test_csv_mixes_ratings_and_pairs_and_reads_back(tmp_path):
     ratings = [
         RatingLabel(item="x.png", rating=3, rater="ann", scale_min=1, scale_max=5, sha256=sha)
     ]
-    pairs = [PairLabel(a="x.png", b="y.png", winner="b", rater="bob", a_sha256=sha)]
+    pairs = [
+        PairLabel(a="x.png", b="y.png", winner="b", rater="bob", a_sha256=sha, b_sha256="b" * 64)
+    ]
     write_labels(tmp_path / "l.csv", ratings, pairs)
     back = read_labels(tmp_path / "l.csv")
     assert [(r.item, r.rating, r.sha256) for r in back.ratings] == [("x.png", 3.0, sha)]
     assert [(p.a, p.b, p.winner, p.a_sha256) for p in back.pairs] == [("x.png", "y.png", "b", sha)]
+    # Without a hash, a file-like item must exist: the reader says which line names it.
+    (tmp_path / "bad.csv").write_text("a,b,winner\nx.png,y.png,a\n")
+    with pytest.raises(LabelError, match=r"bad.csv:2: item 'x.png' not found"):
+        read_labels(tmp_path / "bad.csv")
