@@ -2,7 +2,8 @@
 
     python -m benchmarks.run [--quick] [NAME ...]
 
-NAME: judge, build, agent, service, visual, mirror (default: all). `--quick` shrinks sample sizes.
+NAME: judge, build, agent, service, visual, mirror, calibration (default: all). `--quick` shrinks
+sample sizes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ BENCHES = {
     "service": (["benchmarks.service_bench"], ["--n", "30"]),
     "visual": (["benchmarks.visual_bench"], []),
     "mirror": (["benchmarks.mirror_bench"], ["--apps", "10", "--runs", "1", "--skip-defaults"]),
+    "calibration": (["benchmarks.calibration_bench"], ["--limit", "60", "--repeats", "1"]),
 }
 
 

@@ -10,12 +10,14 @@ from calibration.apply import (
     load_calibration,
     save_calibration,
 )
-from calibration.fit import CalibrationError, fit_pairs, fit_ratings
+from calibration.fit import CalibrationError, CalibrationRefused, fit_ratings
 from calibration.labels import LabelError, read_labels, write_labels
+from calibration.pairs import fit_pairs
 
 __all__ = [
     "CalibrationError",
     "CalibrationMismatch",
+    "CalibrationRefused",
     "LabelError",
     "apply",
     "check_rubric",

@@ -11,8 +11,18 @@ from typing import Any
 
 from judge.schema import LabelSet, PairLabel, RatingLabel
 
-RATING_COLUMNS = {"item", "rating", "rater", "dimension", "scale_min", "scale_max"}
-PAIR_COLUMNS = {"a", "b", "winner", "rater"}
+RATING_COLUMNS = {
+    "item",
+    "rating",
+    "rater",
+    "dimension",
+    "scale_min",
+    "scale_max",
+    "group",
+    "source",
+    "sha256",
+}
+PAIR_COLUMNS = {"a", "b", "winner", "rater", "a_sha256", "b_sha256"}
 
 
 class LabelError(ValueError):
@@ -57,15 +67,27 @@ def _rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     return out
 
 
-def _check_item(item: Any, base: Path, where: str, require_files: bool) -> str:
+def _check_item(
+    item: Any, base: Path, where: str, require_files: bool, sha: str | None = None
+) -> str:
     if not isinstance(item, str) or not item.strip():
         raise LabelError(f"{where}: item must be a non-empty string, got {item!r}")
     item = item.strip()
-    # An item with a path separator or a suffix names a file: it must exist.
+    # An item with a path separator or a suffix names a file: it must exist, unless its
+    # content hash is given (a moved file is then found by hash, or served from the cache).
     looks_like_path = "/" in item or "\\" in item or Path(item).suffix != ""
-    if (require_files or looks_like_path) and not (base / item).exists():
+    if (require_files or looks_like_path) and not sha and not (base / item).exists():
         raise LabelError(f"{where}: item {item!r} not found (looked for {base / item})")
     return item
+
+
+def _sha(value: Any, col: str, where: str) -> str | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip().lower()
+    if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+        raise LabelError(f"{where}: {col} must be 64 hex digits, got {value!r}")
+    return text
 
 
 def read_labels(
@@ -92,7 +114,9 @@ def read_labels(
     pairs: list[PairLabel] = []
     for n, rec in rows:
         where = f"{path}:{n}"
-        cols = {k for k, v in rec.items() if v is not None}
+        # Empty cells count as absent: one CSV may mix rating rows and pair rows.
+        rec = {k: v for k, v in rec.items() if v is not None and v != ""}
+        cols = set(rec)
         kind_cols = PAIR_COLUMNS if {"a", "b"} & cols else RATING_COLUMNS
         unknown = sorted(cols - kind_cols)
         if unknown:
@@ -108,15 +132,29 @@ def read_labels(
             winner = str(rec["winner"]).strip().lower()
             if winner not in ("a", "b", "tie"):
                 raise LabelError(f"{where}: winner must be a, b or tie, got {rec['winner']!r}")
-            a = _check_item(rec["a"], base, where, require_files)
-            b = _check_item(rec["b"], base, where, require_files)
+            a_sha = _sha(rec.get("a_sha256"), "a_sha256", where)
+            b_sha = _sha(rec.get("b_sha256"), "b_sha256", where)
+            a = _check_item(rec["a"], base, where, require_files, a_sha)
+            b = _check_item(rec["b"], base, where, require_files, b_sha)
             if a == b:
                 raise LabelError(f"{where}: an item cannot be compared with itself ({a!r})")
-            pairs.append(PairLabel(a=a, b=b, winner=winner, rater=rater, line=n))  # type: ignore[arg-type]
+            pairs.append(
+                PairLabel(
+                    a=a,
+                    b=b,
+                    winner=winner,  # type: ignore[arg-type]
+                    rater=rater,
+                    a_sha256=a_sha,
+                    b_sha256=b_sha,
+                    line=n,
+                )
+            )
             continue
         if rec.get("item") in (None, "") or rec.get("rating") in (None, ""):
             raise LabelError(f"{where}: a rating row needs item and rating")
-        item = _check_item(rec["item"], base, where, require_files)
+        sha = _sha(rec.get("sha256"), "sha256", where)
+        item = _check_item(rec["item"], base, where, require_files, sha)
+        group = rec.get("group", rec.get("source"))
         rating = _float(rec["rating"], "rating", where)
         lo = _float(rec.get("scale_min"), "scale_min", where)
         hi = _float(rec.get("scale_max"), "scale_max", where)
@@ -136,6 +174,8 @@ def read_labels(
                 dimension=None if dim in (None, "overall") else dim,
                 scale_min=lo,
                 scale_max=hi,
+                group=str(group).strip() if group not in (None, "") else None,
+                sha256=sha,
                 line=n,
             )
         )
@@ -182,12 +222,39 @@ def ratings_by_rater(labels: LabelSet, dimension: str | None = None) -> dict[str
     return out
 
 
+CSV_COLUMNS = [
+    "item",
+    "rating",
+    "rater",
+    "dimension",
+    "scale_min",
+    "scale_max",
+    "sha256",
+    "a",
+    "b",
+    "winner",
+    "a_sha256",
+    "b_sha256",
+]
+
+
+def labels_text(ratings: list[RatingLabel], pairs: list[PairLabel], fmt: str = "jsonl") -> str:
+    """Labels as CSV (one header; rating rows and pair rows leave the other columns empty)
+    or JSONL, in the format `read_labels` reads."""
+    recs = [r.model_dump(exclude={"line"}, exclude_none=True) for r in ratings]
+    recs += [p.model_dump(exclude={"line"}, exclude_none=True) for p in pairs]
+    if fmt == "csv":
+        buf = io.StringIO()
+        cols = [c for c in CSV_COLUMNS if any(c in r for r in recs)] or ["item", "rating"]
+        w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        for r in recs:
+            w.writerow({k: ("" if r.get(k) is None else r[k]) for k in cols})
+        return buf.getvalue()
+    return "".join(json.dumps(r, sort_keys=True) + "\n" for r in recs)
+
+
 def write_labels(path: str | Path, ratings: list[RatingLabel], pairs: list[PairLabel]) -> None:
-    """Write labels as JSONL in the format `read_labels` reads."""
-    lines = []
-    for r in ratings:
-        rec = r.model_dump(exclude={"line"}, exclude_none=True)
-        lines.append(json.dumps(rec, sort_keys=True))
-    for p in pairs:
-        lines.append(json.dumps(p.model_dump(exclude={"line"}, exclude_none=True), sort_keys=True))
-    Path(path).write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+    """Write labels as CSV (`.csv`) or JSONL (anything else) in the format `read_labels` reads."""
+    fmt = "csv" if Path(path).suffix.lower() == ".csv" else "jsonl"
+    Path(path).write_text(labels_text(ratings, pairs, fmt), encoding="utf-8")

@@ -167,7 +167,12 @@ def human_ceiling(
     raters = [r for r, items in by_rater.items() if len(items) >= min_items]
     if len(raters) < 2:
         return {}
-    per: dict[str, list[float]] = {"pearson": [], "spearman": [], "mae": []}
+    per: dict[str, list[float]] = {
+        "pearson": [],
+        "spearman": [],
+        "pairwise_accuracy": [],
+        "mae": [],
+    }
     for r in raters:
         items = [i for i in by_rater[r] if any(i in by_rater[o] for o in raters if o != r)]
         if len(items) < min_items:
@@ -181,6 +186,7 @@ def human_ceiling(
         )
         per["pearson"].append(pearson(mine, others))
         per["spearman"].append(spearman(mine, others))
+        per["pairwise_accuracy"].append(pairwise_accuracy(mine, others))
         per["mae"].append(mae(mine, others))
     out = {}
     for k, v in per.items():

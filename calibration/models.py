@@ -69,6 +69,11 @@ def fit_gbm(X: np.ndarray, y: np.ndarray, names: list[str], seed: int = 0) -> Fi
         monotonic_cst=monotone_constraints(names),
         random_state=seed,
     ).fit(X, y)
+    return gbm_to_json(model, names, fill)
+
+
+def gbm_to_json(model: Any, names: list[str], fill: np.ndarray) -> FittedModel:
+    """A fitted HistGradientBoostingRegressor as node tables (evaluated like scikit-learn)."""
     trees = []
     for (pred,) in model._predictors:  # one predictor per iteration for regression
         nodes = pred.nodes
@@ -171,7 +176,11 @@ def predict(model: FittedModel, X: np.ndarray) -> np.ndarray:
     p = model.params
     if model.kind in ("linear", "bradley_terry"):
         Z = (X - np.asarray(p["mean"])) / np.asarray(p["scale"])
+        if p.get("clip"):
+            Z = np.clip(Z, -p["clip"], p["clip"])
         return Z @ np.asarray(p["coef"]) + p.get("intercept", 0.0)
+    if model.kind == "monotone":
+        return X[:, 0]  # the judge's score; the calibration's mapping does the rest
     if model.kind == "gbm":
         return _gbm_predict(p, X)
     if model.kind == "ordinal":
@@ -182,6 +191,7 @@ def predict(model: FittedModel, X: np.ndarray) -> np.ndarray:
         cdf = np.concatenate([np.zeros((len(X), 1)), cdf, np.ones((len(X), 1))], axis=1)
         return np.diff(cdf, axis=1) @ np.asarray(p["levels"])
     if model.kind == "blend":
+        # Members share the blend's feature columns (see calibration.fit.export).
         members = [FittedModel.model_validate(m) for m in p["members"]]
         return np.mean([predict(m, X) for m in members], axis=0)
     if model.kind == "identity":

@@ -12,7 +12,7 @@ import numpy as np
 
 from calibration.labels import mean_ratings, ratings_by_rater
 from calibration.metrics import agreement, human_ceiling, preference_accuracy
-from judge.schema import AgreementReport, Interval, LabelSet, Verdict
+from judge.schema import AgreementReport, CalibrationFile, Interval, LabelSet, Verdict
 
 Row = tuple[str, float, float]  # item, judge value, human mean
 
@@ -144,7 +144,18 @@ def _thumb(path: Path) -> str | None:
     return base64.b64encode(buf.getvalue()).decode()
 
 
-def write_report(out: Path, labels: LabelSet, rep: AgreementReport, rows: list[Row]) -> Path:
+def fit_table(cal: CalibrationFile) -> list[tuple[str, str, str]]:
+    """(metric, nested CV, train) rows of a calibration file: the honest and the in-sample view."""
+    return [(k, str(v), str(cal.train[k]) if k in cal.train else "n/a") for k, v in cal.cv.items()]
+
+
+def write_report(
+    out: Path,
+    labels: LabelSet,
+    rep: AgreementReport,
+    rows: list[Row],
+    calibration: CalibrationFile | None = None,
+) -> Path:
     """Write report.html (self-contained) and its PNG figures into `out`."""
     figs = figures(rows, rep, out)
     e = html.escape
@@ -157,6 +168,15 @@ def write_report(out: Path, labels: LabelSet, rep: AgreementReport, rows: list[R
     ]
     parts += [f"<tr><td>{e(k)}<td>{e(str(v))}" for k, v in rep.metrics.items()]
     parts.append("</table>")
+    if calibration is not None:
+        parts.append(
+            "<h2>The calibration's own estimate</h2><p>Nested cross-validation (what to expect "
+            "on new items) beside the in-sample fit on its training labels; figures above on "
+            "the calibration's own training items are in-sample too.</p>"
+            "<table><tr><th>metric<th>nested CV [95% CI]<th>train (in-sample)"
+        )
+        parts += [f"<tr><td>{e(k)}<td>{e(n)}<td>{e(t)}" for k, n, t in fit_table(calibration)]
+        parts.append("</table>")
     if rep.human_ceiling:
         parts.append(
             f"<h2>Human ceiling</h2><p>Each of {rep.raters} raters vs the mean of the others "

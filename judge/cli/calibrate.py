@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from judge.schema import LabelSet, Verdict
+    from judge.schema import LabelSet
 
 calibrate_app = typer.Typer(help="Fit the judge to human labels; report agreement.")
 
@@ -43,96 +43,97 @@ def _read(labels: Path, scale: str | None) -> LabelSet:
         raise typer.Exit(2) from None
 
 
-_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
+def _verdicts(ls: LabelSet, rubric: str | None, workers: int | None):
+    """Judge (or reuse) every label item; a missing item is a usage error (exit 2)."""
+    from judge.labelled import judge_items, pick_rubric
+
+    try:
+        return asyncio.run(judge_items(ls, pick_rubric(rubric, ls), workers))
+    except FileNotFoundError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(2) from None
 
 
-def _pick_rubric(rubric: str | None, items: list[Path]) -> str:
-    """The screenshot rubric when every item is an image, else the frontend rubric."""
-    if rubric:
-        return rubric
-    return "screenshot" if all(p.suffix.lower() in _IMAGE_SUFFIXES for p in items) else "frontend"
+def _fmt(iv) -> str:  # type: ignore[no-untyped-def]
+    return str(iv) if iv is not None else "n/a"
 
 
-async def judge_items(
-    labels: LabelSet, rubric_name: str, workers: int | None
-) -> tuple[dict[str, Verdict], str, str]:
-    """Verdict per label item (cached by content hash + versions); also rubric id and version."""
-    from calibration.cache import VerdictCache, file_key
-    from judge import __version__
-    from judge.pipeline import Judge
-    from judge.schema import JudgeOptions
-    from judge.visual import FEATURE_VERSION
-
-    base = Path(labels.path).parent
-    items = labels.items()
-    opts = JudgeOptions(
-        rubric=rubric_name, judge="deterministic", **({"workers": workers} if workers else {})
-    )
-    cache = VerdictCache(opts.cache_dir / "calibration-verdicts.sqlite")
-    verdicts: dict[str, Verdict] = {}
-    todo: list[tuple[str, str]] = []
-    import hashlib
-
-    import judge.checks.all  # noqa: F401  (the registered checks are part of the cache key)
-    from judge.checks import REGISTRY
-
-    checks = hashlib.sha256(" ".join(sorted(REGISTRY)).encode()).hexdigest()[:12]
-    async with Judge(opts) as judge:
-        rubric = judge.rubric
-        version = (
-            f"{rubric.id}@{rubric.version}|judge {__version__}|features {FEATURE_VERSION}"
-            f"|checks {checks}"
+def _print_fit(cal) -> None:  # type: ignore[no-untyped-def]
+    sel = cal.selection
+    if "baseline_nested" not in sel:  # fitted from preferences
+        print(
+            f"expected agreement on new pairs (nested CV, {sel.get('repeats')}× {cal.folds} folds):"
         )
-        keys = {i: await asyncio.to_thread(file_key, base / i) for i in items}
-        for i in items:
-            hit = cache.get(keys[i], version)
-            if hit is not None:
-                verdicts[i] = hit
-            else:
-                todo.append((i, keys[i]))
-        _say(f"{len(items) - len(todo)} cached verdicts, judging {len(todo)} items")
-        done = 0
-        async for n, judgment in judge.judge_many([base / i for i, _ in todo]):
-            item, key = todo[n]
-            verdicts[item] = judgment.verdict
-            if judgment.verdict.status != "infra_error":
-                cache.put(key, version, judgment.verdict)
-            done += 1
-            if done % 25 == 0 or done == len(todo):
-                _say(f"  judged {done}/{len(todo)}")
-    cache.close()
-    return verdicts, rubric.id, rubric.version
-
-
-def _print_cv(cal) -> None:  # type: ignore[no-untyped-def]
-    print(f"{cal.folds}-fold cross-validated agreement on {cal.n_items} items ({cal.model.kind}):")
+        for k, v in cal.cv.items():
+            print(f"  {k:28s} {_fmt(v)}")
+        print(f"  {'in-sample (train)':28s} {_fmt(cal.train.get('pairwise_accuracy'))}")
+        print(f"chosen: {sel.get('chosen')} (parameter budget {sel.get('parameter_budget'):.0f})")
+        return
+    print(
+        f"expected agreement on new items: nested CV ({sel.get('repeats')}× {cal.folds} folds) on "
+        f"{cal.n_items} items — model choice, tuning, feature selection and norms refitted "
+        "in every outer fold"
+    )
+    base = sel.get("baseline_nested", {})
+    print(f"  {'metric':18s} {'nested CV [95% CI]':28s} {'train (in-sample)':20s} score-only map")
     for k, v in cal.cv.items():
-        print(f"  {k:18s} {v}")
+        t = cal.train.get(k)
+        b = base.get(k, {}).get("value")
+        tv = f"{t.value:.3f}" if t is not None and t.value is not None else "n/a"
+        bv = f"{b:.3f}" if b is not None else "n/a"
+        print(f"  {k:18s} {_fmt(v):28s} {tv:20s} {bv}")
+    print(
+        f"chosen: {sel.get('chosen')} ({sel.get('effective_parameters')} effective parameters, "
+        f"budget {sel.get('parameter_budget'):.0f}); outer folds chose {sel.get('outer_choices')}"
+    )
     if cal.candidates:
-        print("models compared (held-out Pearson / Spearman / RMSE):")
+        print("flat (non-nested) inner CV Pearson of each configuration on all items:")
         for k, m in cal.candidates.items():
-            print(f"  {k:14s} {m['pearson']:.3f} / {m['spearman']:.3f} / {m['rmse']:.3f}")
+            print(f"  {k:22s} {m['pearson']:.3f}")
+    ceiling = sel.get("human_ceiling") or {}
+    if ceiling:
+        print("human ceiling (each rater vs the others' mean; mean [min, max] over raters):")
+        for k, v in ceiling.items():
+            lo, hi = v.get("low"), v.get("high")
+            rng = f" [{lo:.3f}, {hi:.3f}]" if lo is not None and hi is not None else ""
+            print(f"  {k:18s} {v['value']:.3f}{rng}")
+    if sel.get("refused_but_forced"):
+        print("WARNING (--force): " + "; ".join(sel["refused_but_forced"]))
 
 
 @calibrate_app.command("fit")
 def fit(
     labels: Annotated[Path, typer.Argument(help="Label file (CSV or JSONL).")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Calibration file to write.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Calibration file to write.")] = Path(
+        "calibration.json"
+    ),
     rubric: Annotated[str | None, typer.Option(help="Rubric (default: by item kind).")] = None,
-    folds: Annotated[int, typer.Option(help="Cross-validation folds.")] = 5,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (outer and inner).")] = 5,
+    repeats: Annotated[int, typer.Option(help="Repetitions of the outer folds.")] = 3,
     scale: Annotated[str | None, typer.Option(help="Rating scale MIN,MAX if not in file.")] = None,
     workers: Annotated[int | None, typer.Option(help="Items judged at once.")] = None,
     seed: Annotated[int, typer.Option(help="Fold shuffling seed.")] = 0,
+    trees: Annotated[
+        bool, typer.Option("--trees", help="Also try boosted trees (slow; ≥ 200 items).")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write even a calibration that would be refused.")
+    ] = False,
 ) -> None:
-    """Judge every labelled item (cached), fit calibrators by k-fold CV, write the best."""
-    from calibration import CalibrationError, fit_pairs, fit_ratings, save_calibration
+    """Judge every labelled item (cached), estimate agreement by nested CV, write the fit."""
+    from calibration import (
+        CalibrationError,
+        CalibrationRefused,
+        fit_pairs,
+        fit_ratings,
+        save_calibration,
+    )
     from judge import __version__
     from judge.schema import RubricRef
     from judge.visual import FEATURE_VERSION
 
     ls = _read(labels, scale)
-    paths = [Path(ls.path).parent / i for i in ls.items()]
-    verdicts, rid, rver = asyncio.run(judge_items(ls, _pick_rubric(rubric, paths), workers))
+    verdicts, rid, rver = _verdicts(ls, rubric, workers)
     bad = [i for i, v in verdicts.items() if v.status == "infra_error"]
     if bad:
         _say(f"error: {len(bad)} items hit an infrastructure error (first: {bad[0]}); not fitting")
@@ -142,18 +143,25 @@ def fit(
         "judge_version": __version__,
         "feature_version": FEATURE_VERSION,
         "folds": folds,
+        "repeats": repeats,
         "seed": seed,
+        "force": force,
+        "progress": _say,
     }
     try:
         if ls.ratings:
-            cal = fit_ratings(ls, verdicts, progress=_say, **kw)  # type: ignore[arg-type]
+            cal = fit_ratings(ls, verdicts, gbm=trees, **kw)  # type: ignore[arg-type]
         else:
             cal = fit_pairs(ls, verdicts, **kw)  # type: ignore[arg-type]
+    except CalibrationRefused as exc:
+        _say(f"error: {exc}")
+        _say(f"nothing written to {out}")
+        raise typer.Exit(4) from None
     except CalibrationError as exc:
         _say(f"error: {exc}")
         raise typer.Exit(2) from None
     sha = save_calibration(cal, out)
-    _print_cv(cal)
+    _print_fit(cal)
     print(f"wrote {out} (sha256 {sha[:12]}…, rubric {rid} {rver})")
 
 
@@ -181,8 +189,7 @@ def report(
             _say(f"error: {exc}")
             raise typer.Exit(2) from None
         rubric = rubric or cal.rubric.id
-    paths = [Path(ls.path).parent / i for i in ls.items()]
-    verdicts, _, _ = asyncio.run(judge_items(ls, _pick_rubric(rubric, paths), workers))
+    verdicts, _, _ = _verdicts(ls, rubric, workers)
     if cal is not None:
         try:
             verdicts = {i: apply(v, cal) for i, v in verdicts.items()}
@@ -199,5 +206,11 @@ def report(
             print(f"  {k:18s} {v}")
     for dim, ms in rep.per_dimension.items():
         print(f"  dimension {dim}: " + ", ".join(f"{k} {v}" for k, v in ms.items()))
-    path = write_report(out, ls, rep, table)
+    if cal is not None:
+        from calibration.report import fit_table
+
+        print("the calibration's own estimate (nested CV [95% CI] | train, in-sample):")
+        for k, n, t in fit_table(cal):
+            print(f"  {k:18s} {n:28s} {t}")
+    path = write_report(out, ls, rep, table, cal)
     print(f"wrote {path}")

@@ -21,6 +21,12 @@ class RatingLabel(Frozen):
     dimension: str | None = Field(None, description="Rubric dimension; None = overall.")
     scale_min: float | None = None
     scale_max: float | None = None
+    group: str | None = Field(
+        None, description="Source the item shares with others (kept in one fold together)."
+    )
+    sha256: str | None = Field(
+        None, description="Content hash of the item, so a moved file still matches."
+    )
     line: int = Field(0, description="Line of the label file it came from.")
 
 
@@ -31,6 +37,8 @@ class PairLabel(Frozen):
     b: str
     winner: Literal["a", "b", "tie"]
     rater: str | None = None
+    a_sha256: str | None = Field(None, description="Content hash of item a.")
+    b_sha256: str | None = Field(None, description="Content hash of item b.")
     line: int = 0
 
 
@@ -42,6 +50,10 @@ class LabelSet(Frozen):
     ratings: list[RatingLabel] = Field(default_factory=list)
     pairs: list[PairLabel] = Field(default_factory=list)
     scale: tuple[float, float] | None = Field(None, description="Rating scale (min, max).")
+    resolved: dict[str, str] = Field(
+        default_factory=dict,
+        description="Label item → path actually judged (relative to the label file or absolute).",
+    )
 
     def items(self) -> list[str]:
         """Every distinct item, in first-seen order."""
@@ -86,7 +98,7 @@ class AgreementReport(Frozen):
 class FittedModel(Frozen):
     """A fitted predictor stored as plain JSON (no pickles: a calibration file is data)."""
 
-    kind: Literal["linear", "gbm", "ordinal", "blend", "bradley_terry", "identity"]
+    kind: Literal["linear", "gbm", "ordinal", "blend", "bradley_terry", "identity", "monotone"]
     features: list[str]
     fill: list[float] = Field(default_factory=list, description="Training medians for gaps.")
     params: dict[str, Any] = Field(default_factory=dict)
@@ -115,9 +127,22 @@ class CalibrationFile(Frozen):
     folds: int
     model: FittedModel
     mapping: IsotonicMap | None = None
-    cv: dict[str, Interval] = Field(default_factory=dict, description="Held-out figures.")
+    cv: dict[str, Interval] = Field(
+        default_factory=dict,
+        description="Nested cross-validated figures (model choice, tuning, feature selection and "
+        "normalisation refitted in every outer fold): the expected agreement on new items.",
+    )
     candidates: dict[str, dict[str, float]] = Field(
-        default_factory=dict, description="CV figures of every model tried."
+        default_factory=dict,
+        description="Flat (non-nested) CV figures of every configuration on all items; "
+        "optimistic for the best one, shown for comparison only.",
+    )
+    train: dict[str, Interval] = Field(
+        default_factory=dict, description="In-sample figures of the final model (optimistic)."
+    )
+    selection: dict[str, Any] = Field(
+        default_factory=dict,
+        description="How the model was chosen: rule, parameter budget, configurations tried.",
     )
     created: str = ""
     source_sha256: str | None = Field(None, exclude=True, description="Set when loaded.")

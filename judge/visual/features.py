@@ -7,6 +7,7 @@ screenshot's resolution and a 1440×900 capture takes tens of milliseconds.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from judge.schema import ElementInfo
 
 # Bump when any feature's definition changes: cached feature vectors are keyed by it.
-FEATURE_VERSION = "1"
+FEATURE_VERSION = "3"
 WORK_WIDTH = 512
 
 FEATURE_DOCS: dict[str, str] = {
@@ -228,11 +229,17 @@ def image_features(
     image: Image, elements: list[ElementInfo] | None = None, *, descriptors: bool = True
 ) -> dict[str, float]:
     """All visual features of a screenshot (plus layout features when element boxes are given)."""
+    from judge.visual.complexity import complexity_features
     from judge.visual.descriptors import pixel_descriptors
     from judge.visual.layout import layout_features
+    from judge.visual.text import TextDetectorUnavailable, text_features
 
     p = prepare(to_array(image))
     f = pixel_features(p)
+    f.update(complexity_features(p))
+    # An incomplete install leaves the text features absent (never zeros meaning "no text").
+    with contextlib.suppress(TextDetectorUnavailable):
+        f.update(text_features(image))
     if elements is not None:
         f.update(layout_features(elements, image.width, image.height))
     if descriptors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import numpy as np
@@ -10,6 +11,7 @@ from scipy import stats
 
 from calibration import (
     CalibrationMismatch,
+    CalibrationRefused,
     apply,
     fit_pairs,
     fit_ratings,
@@ -22,14 +24,16 @@ from judge.schema import InputInfo, LabelSet, PairLabel, RatingLabel, RubricRef,
 RUBRIC = RubricRef(id="screenshot", version="1.0.0")
 
 
-def verdict(features: dict[str, float], rubric: RubricRef = RUBRIC) -> Verdict:
+def verdict(features: dict[str, float], rubric: RubricRef = RUBRIC, score: float = 0.5) -> Verdict:
+    # Distinct content per item: identical hashes would be grouped into one fold.
+    sha = hashlib.sha256(json.dumps(features, sort_keys=True).encode()).hexdigest()
     return Verdict(
         status="ok",
-        score=0.5,
-        dimensions={"visual": 0.5},
+        score=score,
+        dimensions={"visual": score},
         features=features,
         rubric=rubric,
-        input=InputInfo(kind="image", sha256="0" * 64),
+        input=InputInfo(kind="image", sha256=sha),
     )
 
 
@@ -66,7 +70,11 @@ def fitted():
 
 def test_fit_recovers_the_ordering_of_a_monotone_function(fitted):
     assert fitted.cv["spearman"].value > 0.9
-    assert set(fitted.candidates) >= {"linear", "gbm", "blend"}
+    assert "monotone(score)" in fitted.candidates  # the baseline is always a candidate
+    assert fitted.selection["chosen"].startswith("ridge")
+    assert fitted.model.kind == "linear"
+    # Train (in-sample) and nested figures are both recorded; the nested one is the printed one.
+    assert fitted.train["pearson"].value >= fitted.cv["pearson"].value - 0.02
     # Fresh items, never seen in fitting: the calibrated values order them like the truth.
     verdicts, truth = synthetic(40, 1)
     out = {k: apply(v, fitted).calibration for k, v in verdicts.items()}
@@ -154,9 +162,74 @@ def test_fit_pairs_on_features():
     for _ in range(150):
         a, b = rng.choice(keys, 2, replace=False)
         pairs.append(PairLabel(a=a, b=b, winner="a" if truth[a] > truth[b] else "b"))
+        # A second, noisier vote on every third pair gives a human–human agreement figure.
+        if len(pairs) % 3 == 0:
+            w = "a" if truth[a] + rng.normal(0, 1) > truth[b] else "b"
+            pairs.append(PairLabel(a=a, b=b, winner=w, rater="r2"))
     ls = LabelSet(path="p.jsonl", sha256="e" * 64, pairs=pairs)
-    cal = fit_pairs(ls, verdicts, rubric=RUBRIC, judge_version="t")
+    cal = fit_pairs(ls, verdicts, rubric=RUBRIC, judge_version="t", resamples=200)
     assert cal.model.kind == "bradley_terry"
     assert cal.cv["pairwise_accuracy"].value > 0.8
+    # The raw score is constant here: the baseline is at chance, the model well above it.
+    assert cal.cv["baseline_pairwise_accuracy"].value == pytest.approx(0.5)
+    ceiling = cal.cv["human_pairwise_agreement"]
+    assert 0.5 < ceiling.value < 1 and ceiling.n > 10
     got = apply(next(iter(verdicts.values())), cal).calibration
     assert 0 < got.calibrated_score < 1 and got.human_value is None
+
+
+def scored(n: int, seed: int, signal: float) -> tuple[dict[str, Verdict], dict[str, float]]:
+    """Items whose judge score relates to the rating with strength `signal` (<0: inverted);
+    the features are pure noise."""
+    rng = np.random.default_rng(seed)
+    verdicts, truth = {}, {}
+    for i in range(n):
+        rating = float(rng.uniform(1, 9))
+        score = float(np.clip(0.5 + signal * (rating - 5) / 8 + rng.normal(0, 0.05), 0, 1))
+        f = {f"noise{k}": float(rng.normal()) for k in range(40)}
+        verdicts[f"i{seed}-{i}"] = verdict(f, score=score)
+        truth[f"i{seed}-{i}"] = rating
+    return verdicts, truth
+
+
+def test_ten_labels_fit_only_a_monotone_map_and_never_a_constant():
+    verdicts, truth = scored(10, 3, signal=0.8)
+    cal = fit_ratings(labels_for(truth), verdicts, rubric=RUBRIC, judge_version="t", resamples=100)
+    # Fewer than 30 items: no weights over 40 features, only the score's monotone map.
+    assert cal.model.kind == "monotone" and cal.model.features == ["score"]
+    assert cal.selection["configurations"] == ["monotone(score)"]
+    assert cal.selection["effective_parameters"] <= 2
+    outs = {apply(v, cal).calibration.human_value for v in verdicts.values()}
+    assert len(outs) > 1  # never one value for every input
+    lo = apply(verdict({}, score=0.05), cal).calibration.human_value
+    hi = apply(verdict({"x": 1.0}, score=0.95), cal).calibration.human_value
+    assert hi > lo
+
+
+def test_ten_labels_without_signal_are_refused():
+    verdicts, truth = scored(10, 4, signal=0.0)
+    with pytest.raises(CalibrationRefused, match="held-out|constant"):
+        fit_ratings(labels_for(truth), verdicts, rubric=RUBRIC, judge_version="t", resamples=100)
+
+
+def test_calibration_with_nonpositive_nested_r_is_refused_unless_forced():
+    # 60 items, 40 noise features, the score inverted: flat CV can still pick a config that
+    # looks good by chance, but its nested estimate is not above zero.
+    verdicts, truth = scored(60, 5, signal=-0.8)
+    labels = labels_for(truth)
+    with pytest.raises(CalibrationRefused, match="not positive") as err:
+        fit_ratings(labels, verdicts, rubric=RUBRIC, judge_version="t", resamples=100)
+    assert "--force" in str(err.value)
+    cal = fit_ratings(labels, verdicts, rubric=RUBRIC, judge_version="t", resamples=100, force=True)
+    assert cal.cv["pearson"].value is None or cal.cv["pearson"].value <= 0
+    assert cal.selection["refused_but_forced"]
+
+
+def test_grouped_folds_keep_a_source_together():
+    from calibration.folds import kfold
+
+    groups = np.repeat(np.arange(12), [1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4])
+    for train, test in kfold(groups, 5, 0):
+        assert not set(groups[train]) & set(groups[test])
+    sizes = [len(t) for _, t in kfold(groups, 5, 0)]
+    assert max(sizes) - min(sizes) <= 2  # dealt largest group first: balanced folds

@@ -109,7 +109,7 @@ def test_human_ceiling_leave_one_rater_out():
         f"r{k}": {f"i{j}": t + rng.normal(0, 1) for j, t in enumerate(truth)} for k in range(4)
     }
     c = M.human_ceiling(raters)
-    assert set(c) == {"pearson", "spearman", "mae", "krippendorff_alpha"}
+    assert set(c) == {"pearson", "spearman", "pairwise_accuracy", "mae", "krippendorff_alpha"}
     assert c["pearson"].low <= c["pearson"].value <= c["pearson"].high
     assert c["pearson"].n == 4
     # Rater 0 vs the mean of raters 1..3, computed directly:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import socket
 import threading
+from pathlib import Path
 
 import httpx
 import pytest
 from PIL import Image
 
 from calibration import read_labels
-from calibration.review import ReviewStore, create_app, discover_items
+from calibration.review import ReviewStore, create_app
+from judge.reviewing import discover
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +25,8 @@ def served(tmp_path):
     for k, colour in enumerate(["red", "green", "blue"]):
         Image.new("RGB", (320, 200), colour).save(tmp_path / f"site{k}.png")
     store = ReviewStore(tmp_path / "review.sqlite")
-    app = create_app(discover_items(tmp_path), store, dimensions=["visual"], scale=(1, 5), seed=1)
+    root, items = discover(tmp_path)
+    app = create_app(items, store, dimensions=["visual"], scale=(1, 5), seed=1, root=root)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -87,14 +90,20 @@ async def test_reviewer_rates_three_items_and_one_pair(served):
         )
         await browser.close()
     async with httpx.AsyncClient() as client:
-        export = (await client.get(f"{url}/api/export")).text
-    out = root / "export.jsonl"
-    out.write_text(export)
+        resp = await client.get(f"{url}/api/export.jsonl")
+    assert resp.headers["content-disposition"].endswith('.jsonl"')
+    out = root / "elsewhere" / "export.jsonl"
+    out.parent.mkdir()
+    out.write_text(resp.text)
     labels = read_labels(out, require_files=True)
-    got = {(r.item, r.dimension or "overall", r.rating) for r in labels.ratings}
+    # Downloads name items by absolute path (the file may be saved anywhere), with their hash.
+    got = {(Path(r.item).name, r.dimension or "overall", r.rating) for r in labels.ratings}
     assert got == expected_ratings
+    assert all(Path(r.item).is_absolute() and len(r.sha256) == 64 for r in labels.ratings)
     assert {r.rater for r in labels.ratings} == {"alice"}
-    assert [(p.a, p.b, p.winner, p.rater) for p in labels.pairs] == [(left, right, "b", "alice")]
+    assert [(Path(p.a).name, Path(p.b).name, p.winner, p.rater) for p in labels.pairs] == [
+        (left, right, "b", "alice")
+    ]
 
 
 def test_pairs_sides_are_randomised_and_inputs_validated(served):

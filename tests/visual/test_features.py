@@ -12,9 +12,11 @@ from PIL import Image, ImageDraw
 from judge.schema import BBox, ElementInfo
 from judge.visual import FEATURE_DOCS, image_features
 from judge.visual.colour import rgb_to_hsv, rgb_to_lab
+from judge.visual.complexity import COMPLEXITY_DOCS, complexity_features, subband_entropy
 from judge.visual.features import colourfulness, pixel_features, prepare, quadtree, to_array
 from judge.visual.layout import LAYOUT_DOCS, layout_features
 from judge.visual.model import NORMS, VisualModel
+from judge.visual.text import TEXT_DOCS, text_features
 
 
 def solid(colour: tuple[int, int, int], size=(400, 300)) -> Image.Image:
@@ -126,7 +128,7 @@ def test_every_feature_is_documented_and_finite():
     ]
     f = image_features(page_like(), els)
     named = {k for k in f if not k.startswith("px.")}
-    assert named == set(FEATURE_DOCS) | set(LAYOUT_DOCS)
+    assert named == set(FEATURE_DOCS) | set(LAYOUT_DOCS) | set(COMPLEXITY_DOCS) | set(TEXT_DOCS)
     assert all(np.isfinite(v) for v in f.values())
     assert len([k for k in f if k.startswith("px.")]) > 100
     assert set(NORMS) >= named
@@ -170,3 +172,43 @@ def test_visual_model_direction():
     busy = {"edge_density": 0.5, "contrast_rms": 0.3}
     assert model.score(calm) > 0.5 > model.score(busy)
     assert VisualModel(weights={"unknown": 1.0}).score(calm) is None
+
+
+def test_complexity_features_order_flat_page_and_noise():
+    noise = Image.fromarray(
+        (np.random.default_rng(1).random((768, 1024, 3)) * 255).astype(np.uint8)
+    )
+    flat = complexity_features(prepare(to_array(solid((250, 250, 250), (1024, 768)))))
+    pg = complexity_features(prepare(to_array(page_like())))
+    nz = complexity_features(prepare(to_array(noise)))
+    # Compressed size and subband entropy grow with clutter (Miniukovich & De Angeli).
+    assert flat["jpeg_bpp"] < pg["jpeg_bpp"] < nz["jpeg_bpp"]
+    assert flat["subband_entropy"] < pg["subband_entropy"]
+    assert flat["region_count"] == 0 and pg["region_count"] > 0
+    # The page's lines of text are found as wide, short, few-colour regions.
+    assert pg["text_lines"] > np.log10(1 + 10) and pg["text_area"] > 0.05
+    assert flat["symmetry_tb"] == pytest.approx(1.0)
+    assert set(pg) == set(COMPLEXITY_DOCS)
+
+
+def test_subband_entropy_zero_for_flat_lab():
+    assert subband_entropy(np.zeros((64, 64, 3), dtype=np.float32)) == 0.0
+
+
+def test_text_detector_finds_lines_of_text_and_none_on_a_blank_page():
+    blank = text_features(solid((255, 255, 255), (1024, 768)))
+    assert blank["ocr_text_boxes"] == 0 and blank["ocr_text_area"] == 0
+    img = Image.new("RGB", (1024, 768), "white")
+    d = ImageDraw.Draw(img)
+    from PIL import ImageFont
+
+    font = ImageFont.load_default(size=22)
+    for k in range(8):
+        d.text(
+            (60, 120 + 60 * k), f"Line number {k} of ordinary page text", fill="black", font=font
+        )
+    f = text_features(img)
+    # Eight lines, one left edge: the detector sees them as aligned text boxes.
+    assert 5 <= 10 ** f["ocr_text_boxes"] - 1 <= 12
+    assert 0.02 < f["ocr_text_area"] < 0.5 and f["ocr_text_align"] <= 0.5
+    assert text_features(img) == f  # deterministic
