@@ -129,6 +129,11 @@ class Judge:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
+    async def browser_handle(self) -> BrowserHandle:
+        """The Judge's warm browser (launched on first use, relaunched if it died), for callers
+        that open their own sandboxed pages on this Judge's preview (the review app)."""
+        return await self._browser()
+
     async def _browser(self) -> BrowserHandle:
         async with self._lock:
             if self.browser is None or not self.browser.browser.is_connected():

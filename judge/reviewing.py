@@ -163,28 +163,23 @@ class JudgeLivePreview:
 
     async def _site(self, source: Path) -> tuple[Path, str]:
         """Intake (archives unpacked safely) and build (sandboxed), once per submission."""
-        from builders import build_submission
+        from builders import prepare_site
         from builders.intake import intake
 
         if source not in self.sites:
             work = Path(tempfile.mkdtemp(prefix="item-", dir=self.work))
             it = await asyncio.to_thread(intake, source, work)
-            site_dir = it.root
-            if (it.root / "package.json").is_file():
-                assert self.judge is not None
-                out = await build_submission(
-                    it.root,
-                    work,
-                    unsafe_no_sandbox=self.options.unsafe_no_sandbox,
-                    timeout=self.options.build_timeout,
-                    cache_dir=self.options.cache_dir,
-                )
-                if out.site_dir is None:
-                    raise RuntimeError(f"build failed: {out.reason}")
-                site_dir = out.site_dir
-            elif not (site_dir / it.entry).is_file() and (site_dir / "public" / it.entry).is_file():
-                site_dir = site_dir / "public"
-            self.sites[source] = (site_dir, it.entry)
+            out = await prepare_site(
+                it.root,
+                it.entry,
+                work,
+                unsafe_no_sandbox=self.options.unsafe_no_sandbox,
+                timeout=self.options.build_timeout,
+                cache_dir=self.options.cache_dir,
+            )
+            if out.site_dir is None:
+                raise RuntimeError(f"cannot serve this item: {out.reason}")
+            self.sites[source] = (out.site_dir, it.entry)
         return self.sites[source]
 
     async def open(self, item: ReviewItem, viewport: str) -> str:
@@ -197,7 +192,7 @@ class JudgeLivePreview:
                 oldest = min(self.sessions, key=lambda t: self.sessions[t].used)
                 await self.end(oldest)
             site_dir, entry = await self._site(item.source)
-            handle = await self.judge._browser()  # the judge's warm, isolated browser
+            handle = await self.judge.browser_handle()  # the judge's warm, isolated browser
             site = self.judge.preview.register(site_dir, entry)
             session = await open_session(
                 handle.browser, site, self.viewports[viewport], reduced_motion=False
