@@ -46,8 +46,7 @@ def crash_wipe(site: Site) -> None:
   for (const p of V.parts()) {
     if (p === keep) continue;
     if (keep && p.contains(keep)) { p.replaceChildren(keep); continue; }
-    p.replaceChildren();
-    if (p.matches('canvas,img,svg,video,input,textarea,select,button,iframe')) p.style.visibility = 'hidden';
+    V.empty(p);
   }
   throw new TypeError("Cannot read properties of undefined (reading 'map')");
 });""",

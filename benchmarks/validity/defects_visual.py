@@ -22,10 +22,7 @@ def blank_main(site: Site) -> None:
     """After load, the main UI's children are removed (an app that rendered nothing)."""
     runtime(
         site,
-        """V.ready(() => V.parts().forEach((p) => {
-  p.replaceChildren();
-  if (p.matches('canvas,img,svg,video,input,textarea,select,button,iframe')) p.style.visibility = 'hidden';
-}));""",
+        "V.ready(() => V.parts().forEach(V.empty));",
     )
 
 
@@ -166,14 +163,25 @@ def cta_covered(site: Site) -> None:
 @operator(
     "text_clipped",
     "clipped text",
-    "headings, paragraphs and buttons are cut off mid-word (fixed widths, overflow hidden)",
+    "headings, paragraphs, labels and buttons are cut off: each text box is a third too narrow",
 )
 def text_clipped(site: Site) -> None:
-    """Text blocks get `white-space: nowrap; overflow: hidden; max-width: 9em`."""
-    site.add_style(
-        "h1,h2,h3,h4,h5,h6,p,li,label,button,blockquote,figcaption,td,th,dd,dt,small {"
-        " white-space: nowrap !important; overflow: hidden !important;"
-        " text-overflow: clip !important; max-width: 9em !important; }"
+    """Each visible text element gets a fixed max-width of 65% of its rendered width, with
+    `white-space: nowrap; overflow: hidden` (widths sized for shorter copy)."""
+    runtime(
+        site,
+        """V.ready(() => {
+  const sel = 'h1,h2,h3,h4,h5,h6,p,li,label,button,a,span,small,blockquote,figcaption,td,th,dd,dt';
+  const own = (e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim().length > 2);
+  const plan = [...document.querySelectorAll(sel)].filter((e) => V.visible(e) && own(e))
+    .map((e) => [e, e.getBoundingClientRect().width, getComputedStyle(e).display]);
+  for (const [e, w, display] of plan) {
+    if (w < 24) continue;
+    V.important(e, { 'max-width': Math.round(0.65 * w) + 'px', overflow: 'hidden',
+      'white-space': 'nowrap', 'text-overflow': 'clip' });
+    if (display === 'inline') V.important(e, { display: 'inline-block', 'vertical-align': 'bottom' });
+  }
+});""",
     )
 
 

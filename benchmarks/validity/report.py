@@ -243,23 +243,38 @@ def lines(r: Report, *, markdown: bool = False, missed_max: int = 4) -> list[str
     )
     useless = [i for i in r.identical if i.shows_in == "render"]
     out.append(
-        f"{h}Mutants that rendered like their original ({len(r.identical)}; {len(useless)} useless)"
+        f"{h}Useless pairs: render defects whose mutant rendered like its original ({len(useless)})"
     )
     table(
-        ["operator", "app", "shows", "pixels", "looks", "boxes", "verdict differs"],
+        ["operator", "app", "pixels", "looks", "boxes", "verdict differs"],
         [
             [
                 i.operator,
                 i.app,
-                i.shows_in,
                 f"{i.pixel_diff:.4f}",
                 f"{i.look_diff:.3f}",
                 f"{i.geometry_diff:.3f}",
                 str(i.verdict_diff),
             ]
-            for i in r.identical
+            for i in sorted(useless, key=lambda i: (i.operator, i.app))
         ],
     )
+    by_op: dict[str, list] = defaultdict(list)
+    for i in r.identical:
+        if i.shows_in != "render":
+            by_op[i.operator].append(i)
+    if by_op:
+        out.append(
+            f"{h}Behaviour/console defects: rendering unchanged by design; where even the verdict "
+            "did not change, the judge could not have seen the defect"
+        )
+        for op, items in sorted(by_op.items()):
+            blind = [i.app for i in items if not i.verdict_diff]
+            out.append(
+                f"- {op}: {len(items)} rendered alike; verdict unchanged on {len(blind)}"
+                + (f": {', '.join(blind)}" if blind else "")
+            )
+        out.append("")
     if r.unstable:
         out.append(
             f"{h}Apps that render differently from run to run (null control moved; "

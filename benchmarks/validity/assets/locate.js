@@ -93,5 +93,14 @@
   const important = (el, props) => {
     for (const [k, v] of Object.entries(props)) el.style.setProperty(k, v, "important");
   };
-  window.__vd = { visible, units, main, parts, cta, field, ready, docBox, important, TEXTLIKE };
+  // Empty a part of the main UI. A part without child elements (its look is its own box or
+  // pseudo-elements, e.g. a CSS-only loader) or a replaced element is hidden instead.
+  function empty(p) {
+    const leaf = p.children.length === 0;
+    p.replaceChildren();
+    if (leaf || p.matches("canvas,img,svg,video,input,textarea,select,button,iframe")) {
+      p.style.visibility = "hidden";
+    }
+  }
+  window.__vd = { visible, units, main, parts, cta, field, ready, docBox, important, empty, TEXTLIKE };
 })();
