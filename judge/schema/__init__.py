@@ -40,7 +40,8 @@ from judge.schema.service import (
     RewardsRequest,
     RewardsResponse,
 )
-from judge.schema.task import ChecklistItem, ProbeStepSpec, Task
+from judge.schema.spec import DesignSpec, PromptInfo
+from judge.schema.task import ChecklistItem, LocatorSpec, ProbeStepSpec, Task, with_prompt
 from judge.schema.verdict import (
     SCHEMA_VERSION,
     AgentReport,
@@ -57,6 +58,7 @@ from judge.schema.verdict import (
     JudgeInfo,
     ProbeResult,
     ProbeStep,
+    PromptCheckItem,
     RubricRef,
     Status,
     Verdict,
@@ -102,6 +104,11 @@ __all__ = [
     "ProbeResult",
     "ProbeStep",
     "ProbeStepSpec",
+    "LocatorSpec",
+    "DesignSpec",
+    "PromptInfo",
+    "PromptCheckItem",
+    "with_prompt",
     "RubricRef",
     "Status",
     "Task",
