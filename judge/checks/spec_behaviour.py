@@ -20,8 +20,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from judge.checks.base import CheckContext, check, result
-from judge.checks.spec_locate import NEXT_PAGE, WAYS, Way, first_found, paths
-from judge.checks.spec_measure import live_capture, main_group
+from judge.checks.spec_locate import NEXT_PAGE, WAYS, Way, first_found, name_pattern, paths
+from judge.checks.spec_measure import groups, live_capture
 from judge.jsassets import inline
 from judge.live import LivePage
 from judge.schema import CheckResult, Evidence
@@ -32,14 +32,15 @@ if TYPE_CHECKING:
 DIM = "spec"
 TRIES = 3
 ACT_MS = 2000
-GROUP_JS = """(sel) => {
-  const p = sel ? document.querySelector(sel) : null;
+GROUP_JS = """(sels) => sels.map((sel) => {
+  const p = document.querySelector(sel);
   if (!p) return null;
   const vis = (el) => { const r = el.getBoundingClientRect(); const cs = getComputedStyle(el);
     return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none'; };
   return Array.from(p.children).filter(vis)
     .map((c) => (c.innerText || '').replace(/\\s+/g, ' ').trim().slice(0, 80)).join('\\n');
-}"""
+})"""
+LISTS = 6  # list-like containers watched per page
 CONTROLS_JS = inline(
     """(root) => {
 /* @include csspath */
@@ -80,22 +81,30 @@ class Tryout:
         self.page: Page = ctx.page
         self.live = LivePage(ctx.page, ctx.url)
         cap = live_capture(ctx)
-        g = main_group(cap)
-        self.group = cap.elements[g.parent].selector if g is not None else None
+        # Every list-like container (grids, lists, table bodies): a control "works" when one
+        # of them shows other items; which one is the page's business.
+        found = groups(cap, min_items=2, min_area=300, rows=True)[:LISTS]
+        self.lists = sorted({cap.elements[g.parent].selector for g in found})
+        self.group = self.lists or None
+        self.dirty = True  # earlier live checks may have left the page in any state
 
     async def fresh(self) -> None:
-        await self.live.reload(min(5.0, max(0.5, self.ctx.seconds_left() / 2)))
+        """A clean load, unless the page is already clean (nothing acted on it since)."""
+        if self.dirty:
+            await self.live.reload(min(5.0, max(0.5, self.ctx.seconds_left() / 2)))
+            self.dirty = False
 
-    async def items(self) -> str | None:
-        return await self.page.evaluate(GROUP_JS, self.group)
+    async def items(self) -> list[str | None]:
+        """Visible items of every watched list (texts), one string per list."""
+        return await self.page.evaluate(GROUP_JS, self.lists)
 
-    async def changed_from(self, before: str | None) -> str | None:
-        """The list after an action, waiting (briefly) for it to differ from `before`."""
+    async def changed_from(self, before: list[str | None]) -> list[str | None]:
+        """The lists after an action, waiting (briefly) for any to differ from `before`."""
         # Unchanged within the wait is the finding, not an error.
         with contextlib.suppress(Exception):
             await self.page.wait_for_function(
-                f"(b) => ({GROUP_JS})({json.dumps(self.group)}) !== b",
-                arg=before,
+                f"(b) => JSON.stringify(({GROUP_JS})({json.dumps(self.lists)})) !== b",
+                arg=json.dumps(before),
                 timeout=800,
                 polling="raf",
             )
@@ -110,6 +119,7 @@ class Tryout:
 
 
 async def _act(t: Tryout, c: dict[str, Any], option: str | None = None) -> None:
+    t.dirty = True
     loc = t.page.locator(c["selector"]).first
     if c["tag"] == "select":
         await loc.select_option(option or c["options"][1], timeout=ACT_MS)
@@ -120,6 +130,7 @@ async def _act(t: Tryout, c: dict[str, Any], option: str | None = None) -> None:
 
 
 async def _filter(t: Tryout) -> CheckResult:
+    await t.fresh()
     found, way = await first_found(t.page, WAYS["filters"])
     if not found or t.group is None:
         why = "no filter controls found" if not found else "no list of items to filter"
@@ -144,7 +155,7 @@ async def _filter(t: Tryout) -> CheckResult:
             notes.append(f"{c['label'] or option}: could not operate ({type(exc).__name__})")
             continue
         after = await t.changed_from(before)
-        ok = after is not None and after != before
+        ok = after != before
         worked += ok
         notes.append(f"{c['label'] or option}: {'list changed' if ok else 'list unchanged'}")
     s = worked / len(tries) if tries else 0.0
@@ -157,26 +168,28 @@ async def _filter(t: Tryout) -> CheckResult:
 
 async def _search(t: Tryout) -> CheckResult:
     ways = [w for w in WAYS["search"] if w.value != "search"]
+    await t.fresh()
     found, _ = await first_found(t.page, ways)
     if not found or t.group is None:
         why = "no search field found" if not found else "no list of items to search"
         return result("spec.search", DIM, 0.0, why, weight=1.5, severity="major")
-    await t.fresh()
-    before = await t.items() or ""
-    rows = before.split("\n")
+    before = await t.items()
+    longest = max(range(len(before)), key=lambda i: (len((before[i] or "").split("\n")), -i))
+    rows = (before[longest] or "").split("\n")
     word = _distinct_word(rows)
     if word is None:
         return result("spec.search", DIM, None, "no distinctive word in the list to search for")
     field = t.page.locator(found[0]).first
+    t.dirty = True
     await field.fill(word, timeout=ACT_MS)
     after = await t.changed_from(before)
     if after == before:
         await field.press("Enter", timeout=ACT_MS)
         after = await t.changed_from(before)
-    shown_rows = [r for r in (after or "").split("\n") if r]
-    narrowed = after != before and bool(shown_rows)
+    shown_rows = [r for r in (after[longest] or "").split("\n") if r]
+    narrowed = after != before and bool(shown_rows) and len(shown_rows) < len(rows)
     relevant = narrowed and all(word.lower() in r.lower() for r in shown_rows)
-    s = 1.0 if relevant else 0.6 if narrowed else 0.0
+    s = 1.0 if relevant else 0.6 if after != before else 0.0
     return result(
         "spec.search", DIM, s, f"searching {word!r}: {len(shown_rows)} of {len(rows)} items shown"
         + ("" if relevant else " (the list did not narrow to matching items)"),
@@ -197,6 +210,7 @@ def _distinct_word(rows: list[str]) -> str | None:
 
 async def _sort(t: Tryout) -> CheckResult:
     pat = re.compile(r"sort|order", re.I)
+    await t.fresh()
     found, _ = await first_found(t.page, [Way("role", "combobox", pat), Way("role", "button", pat)])
     if not found or t.group is None:
         return result("spec.sort", DIM, 0.0, "no sort control found", weight=1.0, severity="major")
@@ -213,7 +227,9 @@ async def _sort(t: Tryout) -> CheckResult:
         after = await t.changed_from(before)
         if after != before:
             break
-    same_set = sorted((before or "").split("\n")) == sorted((after or "").split("\n"))
+    same_set = [sorted((x or "").split("\n")) for x in before] == [
+        sorted((x or "").split("\n")) for x in after
+    ]
     s = 1.0 if after != before and same_set else 0.5 if after != before else 0.0
     return result("spec.sort", DIM, s, "sorting reorders the list" if s == 1 else "sorting did not reorder the list",
                   weight=1.0, severity="info" if s == 1 else "major",
@@ -222,6 +238,7 @@ async def _sort(t: Tryout) -> CheckResult:
 
 async def _pagination(t: Tryout) -> CheckResult:
     ways = [w for w in WAYS["pagination"] if w.value != "navigation"]
+    await t.fresh()
     found, _ = await first_found(t.page, ways)
     if not found or t.group is None:
         return result(
@@ -230,39 +247,64 @@ async def _pagination(t: Tryout) -> CheckResult:
     labels = [(s, (await t.page.locator(s).first.inner_text()).strip()) for s in found[:8]]
     order = sorted(labels, key=lambda x: (not re.search(r"next|›|»|→|^2$", x[1], re.I), x[0]))
     target = order[0][0]
-    await t.fresh()
     before = await t.items()
+    t.dirty = True
     await t.page.locator(target).first.click(timeout=ACT_MS)
     after = await t.changed_from(before)
-    s = 1.0 if after is not None and after != before else 0.0
+    s = 1.0 if after != before else 0.0
     return result("spec.pagination", DIM, s, "the next page shows other items" if s else "paging did not change the items",
                   weight=1.0, severity="info" if s else "major",
                   evidence=[Evidence(selector=target, detail=order[0][1][:60])])  # fmt: skip
 
 
 async def _modal(t: Tryout) -> CheckResult:
+    await t.fresh()
     cands: list[tuple[str, str]] = []
     for role in ("button", "link"):
         for sel in await paths(t.page, Way("role", role)):
             label = (await t.page.locator(sel).first.inner_text()).strip()[:60]
             cands.append((sel, label))
     cands.sort(key=lambda c: (not TRIGGER.search(c[1]), bool(NEXT_PAGE.match(c[1])), c[0]))
+    spec = t.ctx.spec
+    fields = [f for c in (spec.components if spec else []) if c.within == "modal" for f in c.fields]
     for sel, label in cands[:5]:
         if not t.time_left():
             break
         await t.fresh()
+        t.dirty = True
         try:
             await t.page.locator(sel).first.click(timeout=ACT_MS)
             await t.page.wait_for_function(DIALOG_JS, timeout=800, polling="raf")
         except Exception:
             continue
+        missing = [f for f in fields if not await _field_shown(t.page, f)]
         closes = await _closes(t)
-        s = 1.0 if closes else 0.7
-        return result("spec.modal", DIM, s, f"{label!r} opens a dialog" + ("" if closes else " that does not close"),
-                      weight=1.0, severity="info" if closes else "minor",
+        if fields:
+            s = 0.7 + 0.15 * closes + 0.15 * (len(fields) - len(missing)) / len(fields)
+        else:
+            s = 0.7 + 0.3 * closes
+        notes = [f"{label!r} opens a dialog"]
+        if not closes:
+            notes.append("it does not close with Escape or a close button")
+        if missing:
+            notes.append("its form lacks " + ", ".join(missing))
+        return result("spec.modal", DIM, s, "; ".join(notes), weight=1.0,
+                      severity="info" if s >= 0.99 else "minor",
                       evidence=[Evidence(selector=sel, detail=label)])  # fmt: skip
     return result("spec.modal", DIM, 0.0, f"none of {min(5, len(cands))} buttons opened a dialog",
                   weight=1.0, severity="major")  # fmt: skip
+
+
+async def _field_shown(page: Page, field: str) -> bool:
+    pat = name_pattern(field)
+    ways = [Way("label", "", pat), Way("role", "textbox", pat), Way("placeholder", "", pat)]
+    for way in ways:
+        try:
+            if await way.locator(page).first.is_visible():
+                return True
+        except Exception:
+            continue
+    return False
 
 
 async def _closes(t: Tryout) -> bool:
@@ -315,7 +357,8 @@ async def spec_behaviour(ctx: CheckContext) -> list[CheckResult]:
                 out.append(
                     result(f"spec.{kind}", DIM, None, f"could not try it: {type(exc).__name__}")
                 )
-        await t.fresh()  # leave a clean page for the next check
+                t.dirty = True
+        # Not reloaded at the end: every later live check starts from its own clean load.
     finally:
         t.live.detach()
         if vp:

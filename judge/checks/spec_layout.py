@@ -14,6 +14,7 @@ from judge.checks.spec_measure import (
     Group,
     breakpoint_of,
     evidence,
+    in_landmark,
     main_group,
     shown,
     text_weight,
@@ -92,11 +93,14 @@ def _columns(ctx: CheckContext, asked: dict[str, int]) -> list[CheckResult]:
     return out
 
 
-def _text_elements(cap: ViewportCapture) -> list:
+def _text_elements(cap: ViewportCapture, *, content_only: bool = False) -> list:
     return [
         e
-        for e in cap.elements
-        if shown(e) and len(e.text) >= 3 and e.tag not in ("option", "script")
+        for i, e in enumerate(cap.elements)
+        if shown(e)
+        and len(e.text) >= 3
+        and e.tag not in ("option", "script")
+        and not (content_only and in_landmark(cap, i))
     ]
 
 
@@ -105,7 +109,8 @@ def _max_width(ctx: CheckContext, max_w: float) -> list[CheckResult]:
     for name, cap in ctx.captures.items():
         if cap.width <= max_w + 32:
             continue  # the viewport itself is narrower than the limit
-        els = _text_elements(cap)
+        # The content column: navigation, sidebars, header and footer may run full width.
+        els = _text_elements(cap, content_only=True)
         total = sum(text_weight(e) for e in els)
         if total <= 0:
             continue
@@ -139,15 +144,10 @@ def _max_width(ctx: CheckContext, max_w: float) -> list[CheckResult]:
     return out
 
 
-def _centred(cap: ViewportCapture, e) -> bool:
-    if e.text_align in ("center", "-webkit-center", "right", "end", "-webkit-right"):
-        return True
-    if e.parent is None:
-        return False
-    p = cap.elements[e.parent]
-    narrower = e.bbox.width < 0.8 * p.bbox.width
-    mid = abs((e.bbox.x + e.bbox.width / 2) - (p.bbox.x + p.bbox.width / 2)) < 4
-    return narrower and mid and e.display not in ("inline", "inline-block") and p.display != "flex"
+def _centred(e) -> bool:
+    # Computed text-align only: boxes centred by flex or margins are not measured (fewer
+    # findings rather than a padded card read as "centred").
+    return e.text_align in ("center", "-webkit-center", "right", "end", "-webkit-right")
 
 
 def _align(ctx: CheckContext) -> list[CheckResult]:
@@ -159,7 +159,7 @@ def _align(ctx: CheckContext) -> list[CheckResult]:
                 continue
             w = text_weight(e)
             total += w
-            if not _centred(cap, e):
+            if not _centred(e):
                 good += w
             elif len(ev) < 4:
                 ev.append(evidence(cap, e, f"text-align {e.text_align}: {e.text[:50]!r}"))

@@ -46,6 +46,16 @@ FONT_SAMPLE = 14
 GENERIC = {"monospace", "serif", "sans-serif", "system-ui", "cursive", "fantasy"}
 MONO_HINT = re.compile(r"mono|code|courier|consol|menlo|monaco|typewriter", re.I)
 SERIF_HINT = re.compile(r"serif|times|georgia|garamond|baskerville|roman|slab", re.I)
+# Families a page cannot load but may expect installed; fontconfig draws them here with a
+# metric-compatible face (the one a Linux user sees), which counts as drawing them.
+SYSTEM_FONTS = {
+    "helvetica": "liberation sans", "helvetica neue": "liberation sans", "arial": "liberation sans",
+    "times new roman": "liberation serif", "times": "liberation serif",
+    "courier new": "liberation mono", "courier": "liberation mono",
+    "georgia": "", "verdana": "", "tahoma": "", "trebuchet ms": "", "segoe ui": "",
+    "-apple-system": "", "sf pro": "", "sf pro text": "", "sf pro display": "", "menlo": "",
+    "monaco": "", "consolas": "", "impact": "", "comic sans ms": "",
+}  # fmt: skip
 _FACES_JS = "() => Array.from(document.fonts || []).map((f) => f.family.replace(/[\"']/g, ''))"
 
 
@@ -120,6 +130,10 @@ def _element_score(
         if drawn_n == fam:
             return 1.0, f"drawn with {drawn}"
         if stack[:1] == [fam]:
+            if fam in SYSTEM_FONTS:
+                if SYSTEM_FONTS[fam] and drawn_n == SYSTEM_FONTS[fam]:
+                    return 1.0, f"declares {fam}, drawn with its metric twin {drawn}"
+                return 0.85, f"declares the system font {fam}; drawn here with {drawn}"
             if fam in requested:
                 return 0.85, f"declares {fam} and loads it (blocked here); drawn with {drawn}"
             return 0.5, f"declares {fam} but never loads it; drawn with {drawn}"
@@ -191,6 +205,15 @@ async def _located(ctx: CheckContext, kind: str, name: str) -> tuple[list[str], 
         ]
         heads.sort(key=lambda e: (e.bbox.y, e.selector))
         return [e.selector for e in heads[:1]], "a large heading on the first screen"
+    if kind == "header":
+        found, way = await first_found(ctx.page, WAYS["header"])  # type: ignore[arg-type]
+        if found:
+            return found, way.describe() if way else ""
+        cap = live_capture(ctx)  # a <header> inside <main> is no banner landmark, still a header
+        heads = [
+            e for e in cap.elements if shown(e) and e.tag == "header" and e.bbox.y < cap.height
+        ]
+        return [e.selector for e in heads[:1]], "a <header> on the first screen"
     if kind == "cards":
         cap = live_capture(ctx)
         g = main_group(cap)
@@ -255,8 +278,8 @@ async def spec_components(ctx: CheckContext) -> list[CheckResult]:
     toggles = await paths(ctx.page, Way("role", "button", MENU))
     out = []
     for comp in spec.components:
-        if comp.kind == "modal":
-            continue  # a modal is hidden until opened: `spec.behaviour` opens it
+        if comp.kind == "modal" or comp.within == "modal":
+            continue  # hidden until a dialog opens: `spec.behaviour` opens it
         if comp.kind == "form":
             share, found, note = await _form(ctx, comp.fields)
             seen, ev = _per_viewport(ctx, "form", found, [])

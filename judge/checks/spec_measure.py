@@ -24,17 +24,26 @@ if TYPE_CHECKING:
 CELL = 8
 MAX_DOC_HEIGHT = 8000  # px measured per viewport (a very long page is judged on its top part)
 MEDIA = {"img", "svg", "video", "canvas", "picture", "iframe", "object", "embed"}
-TOLERANCE = 6.0  # ΔE76: the same colour, allowing for rounding and colour management
+TOLERANCE = 2.3  # ΔE76 just-noticeable difference: #f1f5f9 panels are not white
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+TABLE_PARTS = {"tr", "td", "th", "thead", "tbody", "tfoot", "caption", "option", "optgroup"}
+LANDMARK_TAGS = {"nav", "aside", "header", "footer"}
+LANDMARK_ROLES = {"navigation", "complementary", "banner", "contentinfo"}
+
+
+def in_landmark(cap: ViewportCapture, i: int) -> bool:
+    """Inside navigation, a sidebar, the page header or footer (not the content column)."""
+    return in_kind(cap, i, lambda e: e.tag in LANDMARK_TAGS or e.role in LANDMARK_ROLES)
 
 
 @dataclass
 class Paint:
-    """Painted area per colour (px²) and text ink per colour, for one viewport."""
+    """Painted area per colour (px²), text ink and border area per colour, for one viewport."""
 
     areas: dict[RGB, float]
     text: dict[RGB, float]
     media_area: float
+    borders: dict[RGB, float]
 
     def total_area(self) -> float:
         return sum(self.areas.values())
@@ -106,7 +115,14 @@ def paint(cap: ViewportCapture) -> Paint:
         on = blend(bg, (255, 255, 255)) if bg[3] < 1 else bg[:3]
         c = blend((col[0], col[1], col[2], col[3] * e.opacity), on)  # type: ignore[arg-type]
         text[c] = text.get(c, 0.0) + text_weight(e)
-    return Paint(areas, text, float(media.sum() * CELL * CELL))
+    borders: dict[RGB, float] = {}
+    for e in cap.elements:
+        col = rgb(e.border_color) if e.border_width > 0 and shown(e) else None
+        if col is not None and col[3] > 0.05:
+            c = blend(col, (255, 255, 255)) if col[3] < 1 else col[:3]
+            px = 2 * (e.bbox.width + e.bbox.height) * e.border_width
+            borders[c] = borders.get(c, 0.0) + px  # type: ignore[index]
+    return Paint(areas, text, float(media.sum() * CELL * CELL), borders)
 
 
 def paint_order(cap: ViewportCapture) -> list[ElementInfo]:
@@ -198,11 +214,17 @@ class Group:
         return max(rows.values()) if rows else 0
 
 
-def groups(cap: ViewportCapture, min_items: int = 2, min_area: float = 3000) -> list[Group]:
-    """Sets of similar sibling boxes, largest total area first (the page's main grid first)."""
+def groups(
+    cap: ViewportCapture, min_items: int = 2, min_area: float = 3000, *, rows: bool = False
+) -> list[Group]:
+    """Sets of similar sibling boxes, largest total area first (the page's main grid first).
+
+    Table rows count only with `rows` (a list a filter acts on, never a grid of columns)."""
     by_parent: dict[int, list[int]] = {}
     for i, e in enumerate(cap.elements):
         if e.parent is None or not shown(e) or e.display in ("inline", "contents"):
+            continue
+        if e.tag in TABLE_PARTS and not (rows and e.tag == "tr"):
             continue
         if e.bbox.width * e.bbox.height < min_area:
             continue

@@ -14,7 +14,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from judge.checks.base import CheckContext, check, result
-from judge.checks.spec_measure import evidence, live_capture, main_group, shown
+from judge.checks.spec_measure import ancestors, evidence, live_capture, main_group, shown
 from judge.schema import CheckResult, ElementInfo, ViewportCapture
 
 if TYPE_CHECKING:
@@ -22,18 +22,20 @@ if TYPE_CHECKING:
 
 DIM = "spec"
 CANDIDATES = 6
-STYLE_JS = """(sel) => {
-  const el = document.querySelector(sel);
-  if (!el) return null;
+STYLE_JS = """(sels) => {
   for (const a of document.getAnimations()) { try { a.finish(); } catch (e) { /* infinite */ } }
   const props = ["color", "backgroundColor", "backgroundImage", "borderTopColor", "borderBottomColor",
     "borderTopWidth", "outlineStyle", "outlineColor", "outlineWidth", "boxShadow", "transform",
     "translate", "scale", "opacity", "textDecorationLine", "filter", "fontWeight", "width"];
   const read = (cs) => props.map((p) => cs[p]).join("|");
-  const nodes = [el, ...Array.from(el.querySelectorAll("*")).slice(0, 30)];
-  const out = nodes.map((n) => read(getComputedStyle(n)));
-  out.push(read(getComputedStyle(el, "::before")), read(getComputedStyle(el, "::after")));
-  return out.join("\\n");
+  return sels.map((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return null;
+    const nodes = [el, ...Array.from(el.querySelectorAll("*")).slice(0, 30)];
+    const out = nodes.map((n) => read(getComputedStyle(n)));
+    out.push(read(getComputedStyle(el, "::before")), read(getComputedStyle(el, "::after")));
+    return out.join("\\n");
+  });
 }"""
 FOCUSABLE = {"a", "button", "input", "select", "textarea", "summary"}
 
@@ -54,7 +56,11 @@ def _hover_candidates(cap: ViewportCapture, target: str) -> list[ElementInfo]:
         "tile": cards,
         "item": cards,
         "image": [e for e in cap.elements if e.tag == "img"],
-        "row": [e for e in cap.elements if e.tag == "tr"],
+        "row": [
+            e
+            for e in cap.elements
+            if e.tag == "tr" and (e.parent is None or cap.elements[e.parent].tag != "thead")
+        ],
         "button": buttons,
         "link": links,
     }
@@ -92,29 +98,45 @@ async def _node(cdp: CDPSession, root: int, selector: str) -> int:
         return 0
 
 
+def _outermost(cap: ViewportCapture, els: list[ElementInfo]) -> list[ElementInfo]:
+    """Drop candidates inside other candidates: states are forced on all at once, and a
+    forced parent must not make its child look changed (or the reverse)."""
+    index = {e.selector: i for i, e in enumerate(cap.elements)}
+    chosen = {index[e.selector] for e in els if e.selector in index}
+    out = []
+    for e in els:
+        i = index.get(e.selector)
+        if i is None or not any(a in chosen for a in ancestors(cap, i)):
+            out.append(e)
+    return out
+
+
 async def _changes(page: Page, els: list[ElementInfo], states: list[str]) -> dict[str, bool | None]:
-    """selector → whether forcing `states` changes its computed styles (None: not measured)."""
-    out: dict[str, bool | None] = {}
+    """selector → whether forcing `states` changes its computed styles (None: not measured).
+
+    All candidates are forced together and read in one evaluation before and after."""
+    sels = [e.selector for e in els]
     cdp = await page.context.new_cdp_session(page)
     try:
         await cdp.send("DOM.enable")
         await cdp.send("CSS.enable")
         root = (await cdp.send("DOM.getDocument", {"depth": 0}))["root"]["nodeId"]
-        for e in els:
-            nid = await _node(cdp, root, e.selector)
-            if not nid:
-                out[e.selector] = None
-                continue
-            before = await page.evaluate(STYLE_JS, e.selector)
-            await cdp.send("CSS.forcePseudoState", {"nodeId": nid, "forcedPseudoClasses": states})
-            try:
-                after = await page.evaluate(STYLE_JS, e.selector)
-            finally:
-                await cdp.send("CSS.forcePseudoState", {"nodeId": nid, "forcedPseudoClasses": []})
-            out[e.selector] = None if before is None or after is None else before != after
+        nodes = [await _node(cdp, root, s) for s in sels]
+        before = await page.evaluate(STYLE_JS, sels)
+        forced = [n for n in nodes if n]
+        try:
+            for n in forced:
+                await cdp.send("CSS.forcePseudoState", {"nodeId": n, "forcedPseudoClasses": states})
+            after = await page.evaluate(STYLE_JS, sels)
+        finally:
+            for n in forced:
+                await cdp.send("CSS.forcePseudoState", {"nodeId": n, "forcedPseudoClasses": []})
     finally:
         await cdp.detach()
-    return out
+    return {
+        s: None if not n or b is None or a is None else a != b
+        for s, n, b, a in zip(sels, nodes, before, after, strict=True)
+    }
 
 
 async def _state_result(

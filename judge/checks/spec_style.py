@@ -42,10 +42,11 @@ def _linear(x: float, lo: float, hi: float) -> float:
 
 
 def _combined(p: Paint) -> dict:
-    """Background area and text ink in one bag (both in px²-like units)."""
+    """Background area, text ink and border area in one bag (all in px²-like units)."""
     out = dict(p.areas)
-    for c, w in p.text.items():
-        out[c] = out.get(c, 0.0) + w
+    for bag in (p.text, p.borders):
+        for c, w in bag.items():
+            out[c] = out.get(c, 0.0) + w
     return out
 
 
@@ -104,6 +105,11 @@ def _role_score(role: str, target, p: Paint, sparing: bool) -> tuple[float, str,
     if role == "text":
         s = share(p.text, [target])
         return min(1.0, s / 0.6), f"colours {s:.0%} of the text", s
+    if role == "border":
+        s = share(p.borders, [target])
+        if s <= 0:
+            return 0.0, "is not used for borders", 0.0
+        return min(1.0, s / 0.5), f"draws {s:.0%} of the borders", s
     amounts = _combined(p)
     s = share(amounts, [target])
     if s <= 0:
@@ -225,6 +231,7 @@ CASE_KIND = {
     "buttons": lambda e: e.tag == "button" or e.role == "button",
     "labels": lambda e: e.tag in ("label", "legend"),
     "navigation": lambda e: e.tag == "nav" or e.role == "navigation",
+    "table_headers": lambda e: e.tag == "th" or e.role == "columnheader",
 }
 
 

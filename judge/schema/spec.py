@@ -21,7 +21,7 @@ from judge.schema.base import Frozen
 ColourRole = Literal["background", "surface", "text", "accent", "border", "any"]
 FontRole = Literal["any", "body", "headings"]
 Treatment = Literal["rounded_corners", "shadows", "gradients", "glassmorphism"]
-CaseTarget = Literal["headings", "labels", "buttons", "navigation"]
+CaseTarget = Literal["headings", "labels", "buttons", "navigation", "table_headers"]
 Breakpoint = Literal["mobile", "tablet", "desktop"]
 ComponentKind = Literal[
     "navigation",
@@ -132,6 +132,9 @@ class SpecComponent(Frozen):
     kind: ComponentKind
     name: str = Field("", max_length=80, description="Section title or form name, if stated.")
     fields: list[str] = Field(default_factory=list, description="Form fields, if stated.")
+    within: Literal["", "modal"] = Field(
+        "", description="'modal': it lives in a dialog, so it is checked once the dialog opens."
+    )
     quote: str = ""
 
 

@@ -58,7 +58,7 @@ QUOTED = re.compile(r"[\"“”]([^\"“”\n]{2,80})[\"“”]")
 _TEXT_CONTEXT = re.compile(
     r"\b(headline|heading|title|button|label(?:led|ed)?|called|named|says?|reads?|text|"
     r"tagline|slogan|cta|link|tab|section|copy|caption|wording|show(?:s|ing)?|display(?:s|ing)?|"
-    r"message|placeholder|h1|brand|logo)\b",
+    r"message|placeholder|h1|brand|logo|tabs|reads)\b",
     re.I,
 )
 HOVER = re.compile(r"\bhover(?:s|ed|ing)?\b|:hover", re.I)
@@ -78,14 +78,15 @@ FILTER_WORKS = re.compile(
     re.I,
 )
 SEARCH_WORKS = re.compile(
-    r"\bsearch\w*\s+(?:that|which)\s+(?:filters|narrows|updates|works)|\blive search\b|"
+    r"\bsearch\w*(?:\s+(?:box|field|bar|input))?\s+(?:that|which)\s+(?:filters|narrows|updates|works)|\blive search\b|"
     r"\b(?:working|functional|instant)\s+search\b|\bsearch(?:es)?\s+(?:the\s+)?(?:list|items|products)",
     re.I,
 )
 SORT_WORKS = re.compile(r"\bsort(?:able|ing|s)?\s+(?:by|the|results|items|products)\b", re.I)
 PAGINATION_WORKS = re.compile(
     r"\b(?:working|functional|client-side)\s+paginat|\bpaginat\w*\s+(?:that|which)\s+"
-    r"(?:works|switches|changes|pages)|\b\d+\s+(?:items|products|cards|results|posts)\s+per\s+page",
+    r"(?:works|switches|changes|pages)|"
+    r"\b\d+\s+(?:items|products|cards|results|posts|rows|entries|transactions)\s+per\s+page",
     re.I,
 )
 MODAL_OPENS = re.compile(
@@ -95,11 +96,19 @@ MODAL_OPENS = re.compile(
 )
 
 
+STYLE_SECTION = re.compile(r"colou?r|palette|typograph|\btype\b|fonts?\b", re.I)
+CONDITIONAL = re.compile(
+    r"\b(empty state|when|if|after|once|on (?:success|error|submit)|error message|confirmation|"
+    r"toast|validation)\b",
+    re.I,
+)
+
+
 def _negated_before(c: Clause, start: int) -> bool:
     """'no footer', 'without a sidebar', 'skip the hero': a negation right before the word."""
     if c.negated_section:
         return True
-    before = c.text[max(0, start - 30) : start].lower()
+    before = c.context[max(0, start - 30) : start].lower()
     return bool(
         re.search(
             r"\b(no|without|skip|omit|exclude|don'?t (?:need|include|add|use)|"
@@ -107,6 +116,12 @@ def _negated_before(c: Clause, start: int) -> bool:
             before,
         )
     )
+
+
+def _is_verb(text: str, m: re.Match[str]) -> bool:
+    """'a search box that filters the list', 'to search the projects': a verb, not a thing."""
+    before = text[: m.start()]
+    return bool(re.search(r"\b(that|which|who|it|to|can|will|you)\s+$", before, re.I))
 
 
 def _fields(text: str) -> list[str]:
@@ -129,28 +144,34 @@ def components(cl: list[Clause]) -> list[SpecComponent]:
 
     def add(kind: str, name: str, c: Clause, fields: list[str] | None = None) -> None:
         key = (kind, name.lower())
+        in_modal = kind == "form" and bool(_COMP_RE["modal"].search(c.context))
         if key not in out:
             out[key] = SpecComponent(
                 kind=kind,  # type: ignore[arg-type]
                 name=name,
                 fields=fields or [],
+                within="modal" if in_modal else "",
                 quote=c.context[:160],
             )
 
     for c in cl:
+        if STYLE_SECTION.search(c.section):
+            continue  # "Surfaces: sidebar, table header" in a colour table is not a requirement
         for kind, rx in _COMP_RE.items():
-            for m in rx.finditer(c.text):
+            for m in rx.finditer(c.context):
                 if _negated_before(c, m.start()) or c.is_negated(m.start(), m.end()):
                     continue
+                if _is_verb(c.context, m):
+                    continue
                 if kind == "form":
-                    fm = _FORM_NAME.search(c.text)
-                    add("form", fm.group(1).lower() if fm else "", c, _fields(c.text))
-                elif kind == "header" and re.search(r"\bsection\s+$", c.text[: m.start()], re.I):
+                    fm = _FORM_NAME.search(c.context)
+                    add("form", fm.group(1).lower() if fm else "", c, _fields(c.context))
+                elif kind == "header" and re.search(r"\bsection\s+$", c.context[: m.start()], re.I):
                     continue
                 else:
                     add(kind, "", c)
                 break
-        for m in _NAMED_SECTION.finditer(c.text):
+        for m in _NAMED_SECTION.finditer(c.context):
             name = m.group(1)
             if not _negated_before(c, m.start()) and name.lower() not in ("hero", "footer"):
                 add("section", name, c)
@@ -172,10 +193,12 @@ def texts(cl: list[Clause]) -> list[SpecText]:
     """Quoted strings the page must show (a quote in a clause about headlines, buttons …)."""
     out: dict[str, SpecText] = {}
     for c in cl:
+        if CONDITIONAL.search(c.context):
+            continue  # shown only in some state (empty, error, after submit): not on load
         context = bool(_TEXT_CONTEXT.search(c.context))
-        for m in QUOTED.finditer(c.text):
+        for m in QUOTED.finditer(c.context):
             t = m.group(1).strip()
-            named = re.search(r"\b(?:for|called|named)\s*$", c.text[: m.start()], re.I)
+            named = re.search(r"\b(?:for|called|named)\s*$", c.context[: m.start()], re.I)
             if not context and not named:
                 continue
             if (
@@ -197,11 +220,11 @@ def interactions(cl: list[Clause]) -> list[SpecInteraction]:
         out.setdefault(kind, SpecInteraction(kind=kind, target=target, quote=c.context[:160]))  # type: ignore[arg-type]
 
     for c in cl:
-        m = HOVER.search(c.text)
+        m = HOVER.search(c.context)
         if m and not c.is_negated(m.start(), m.end()) and not _negated_before(c, m.start()):
-            t = _HOVER_TARGET.search(c.text)
+            t = _HOVER_TARGET.search(c.context)
             add("hover", c, t.group(1).lower().rstrip("s") if t else "")
-        if (m := FOCUS.search(c.text)) and not c.is_negated(m.start(), m.end()):
+        if (m := FOCUS.search(c.context)) and not c.is_negated(m.start(), m.end()):
             add("focus", c)
         for kind, rx in (
             ("filter", FILTER_WORKS),
@@ -210,7 +233,7 @@ def interactions(cl: list[Clause]) -> list[SpecInteraction]:
             ("pagination", PAGINATION_WORKS),
             ("modal", MODAL_OPENS),
         ):
-            m = rx.search(c.text)
+            m = rx.search(c.context)
             if m and not c.is_negated(m.start(), m.end()) and not _negated_before(c, m.start()):
                 add(kind, c)
     order = ["hover", "focus", "filter", "search", "sort", "pagination", "modal"]

@@ -106,7 +106,7 @@ def _role(clause: Clause, start: int, end: int, n_colours: int) -> str:
         for role, rx in _ROLE_RE.items():
             if rx.search(clause.label):
                 return role
-    text = clause.text
+    text = clause.context
     seg_start = max(
         [0] + [m.end() for m in re.finditer(r",|;|\band\b|\bwith\b|\bwhile\b", text[:start])]
     )
@@ -136,20 +136,31 @@ def colours(cl: list[Clause]) -> tuple[list[SpecColour], bool]:
         about_colour = bool(
             COLOUR_CONTEXT.search(c.context) or re.search(r"colou?r|palette", c.section, re.I)
         )
-        hits = find_colours(c.text, names=about_colour)
+        hits = find_colours(c.context, names=about_colour)
+        hits = [
+            h
+            for i, h in enumerate(hits)
+            if not (
+                h[2][0].isalpha()
+                and i + 1 < len(hits)
+                and not hits[i + 1][2][0].isalpha()
+                and hits[i + 1][0] - h[1] <= 25
+            )
+        ]
         hits = [
             h
             for h in hits
             if not c.is_negated(h[0], h[1])
-            and not (h[2][0] != "#" and _NOT_A_COLOUR_AFTER.match(c.text[h[1] :]))
-            and not (h[2][0].isalpha() and c.text[max(0, h[0] - 1) : h[0]] == "-")
+            and not (h[2][0] != "#" and _NOT_A_COLOUR_AFTER.match(c.context[h[1] :]))
+            and not (h[2][0].isalpha() and c.context[max(0, h[0] - 1) : h[0]] == "-")
         ]
-        if hits and CLOSED.search(c.context):
+        cm = CLOSED.search(c.context)
+        if cm and (hits or re.search(r"colou?r|palette", cm.group(0), re.I)):
             closed = True
         for start, end, written, rgb in hits:
             value = hex_of(rgb)
             role = _role(c, start, end, len(hits))
-            sparing = bool(SPARINGLY.search(c.text)) and role == "accent"
+            sparing = bool(SPARINGLY.search(c.context)) and role == "accent"
             old = found.get(value)
             if old is None:
                 found[value] = SpecColour(
@@ -162,8 +173,6 @@ def colours(cl: list[Clause]) -> tuple[list[SpecColour], bool]:
                         "sparingly": old.sparingly or sparing,
                     }
                 )
-    if not closed:
-        closed = any(CLOSED.search(c.context) for c in cl if "palette" in c.context.lower())
     return list(found.values()), closed and len(found) >= 2
 
 
@@ -195,17 +204,17 @@ def fonts(cl: list[Clause]) -> list[SpecFont]:
 
     for c in cl:
         taken: list[tuple[int, int]] = []
-        for m in _FONT_DECL.finditer(c.text):
+        for m in _FONT_DECL.finditer(c.context):
             first = m.group(1).split(",")[0].strip().strip("\"'")
             if not c.is_negated(m.start()):
                 add(_generic(first) if _GENERIC.fullmatch(first) else first, c, m.start())
             taken.append((m.start(), m.end()))
-        for m in _KNOWN_RE.finditer(c.text):
+        for m in _KNOWN_RE.finditer(c.context):
             if any(s <= m.start() < e for s, e in taken) or c.is_negated(m.start(), m.end()):
                 continue
             add(m.group(1), c, m.start())
             taken.append((m.start(), m.end()))
-        for m in _NAMED.finditer(c.text):
+        for m in _NAMED.finditer(c.context):
             if any(s <= m.start(1) < e for s, e in taken) or c.is_negated(m.start(1)):
                 continue
             name = m.group(1)
@@ -216,7 +225,7 @@ def fonts(cl: list[Clause]) -> list[SpecFont]:
             r"typo|font|type", c.section, re.I
         ):
             continue
-        for m in _GENERIC.finditer(c.text):
+        for m in _GENERIC.finditer(c.context):
             if any(s <= m.start() < e for s, e in taken) or c.is_negated(m.start(), m.end()):
                 continue
             add(_generic(m.group(1)), c, m.start())

@@ -39,6 +39,7 @@ UPPER = re.compile(
 )
 LOWER = re.compile(r"lower[- ]?case|text-transform\s*:\s*lowercase", re.I)
 CASE_TARGETS = {
+    "table_headers": r"(?:table |column )(?:labels?|headers?|headings?)|table headers?",
     "headings": r"headings?|headlines?|titles?|h[1-6]|section headers?",
     "labels": r"labels?|eyebrows?|kickers?|overlines?|tags?|badges?",
     "buttons": r"buttons?|ctas?",
@@ -69,7 +70,7 @@ _TARGET = re.compile(
     re.I,
 )
 MAX_WIDTH = re.compile(
-    r"max(?:imum)?[- ]width(?:\s+of)?\s*[:=]?\s*(\d{3,4}(?:\.\d+)?)\s*(px|rem|em)?|"
+    r"max(?:imum)?[- ]width(?:\s+of)?\s*[:=]?\s*(\d{2,4}(?:\.\d+)?)\s*(px|rem|em)?|"
     r"(?:no|never) wider than\s+(\d{3,4}(?:\.\d+)?)\s*(px|rem|em)?|"
     r"(\d{3,4}(?:\.\d+)?)\s*(px|rem|em)?\s*(?:max(?:imum)?|wide)?\s*(?:content |container )"
     r"(?:width|max)|(?:contained|constrained|capped|centred|centered)\s+(?:to|at|within)\s+"
@@ -88,11 +89,11 @@ def forbidden(cl: list[Clause]) -> list[SpecForbidden]:
     out: dict[str, SpecForbidden] = {}
     for c in cl:
         for name, rx in _TREAT_RE.items():
-            for m in rx.finditer(c.text):
+            for m in rx.finditer(c.context):
                 if c.is_negated(m.start(), m.end()):
                     out.setdefault(name, SpecForbidden(treatment=name, quote=c.context[:160]))  # type: ignore[arg-type]
         for name, rx in _ABSENCE.items():
-            if (m := rx.search(c.text)) and not c.is_negated(m.start()):
+            if (m := rx.search(c.context)) and not c.is_negated(m.start()):
                 out.setdefault(name, SpecForbidden(treatment=name, quote=c.context[:160]))  # type: ignore[arg-type]
     order = list(TREATMENTS)
     return sorted(out.values(), key=lambda f: order.index(f.treatment))
@@ -104,11 +105,12 @@ def case(cl: list[Clause]) -> list[SpecCase]:
     for c in cl:
         for kind, rx in (("upper", UPPER), ("lower", LOWER)):
             for m in rx.finditer(c.context):
-                offset = len(c.context) - len(c.text)
-                if m.start() >= offset and c.is_negated(m.start() - offset, m.end() - offset):
+                if c.is_negated(m.start(), m.end()):
                     continue
+                rest = c.context
                 for target, trx in _CASE_RE.items():
-                    if trx.search(c.context):
+                    if trx.search(rest):
+                        rest = trx.sub(" ", rest)  # "column labels" is not also "labels"
                         out.setdefault(
                             target,
                             SpecCase(target=target, case=kind, quote=c.context[:160]),  # type: ignore[arg-type]
@@ -184,7 +186,7 @@ def layout(cl: list[Clause]) -> SpecLayout:
                 max_width = px
                 quotes.append(c.context[:160])
         if align is None and (m := FLUSH_LEFT.search(c.context)):
-            offset = len(c.context) - len(c.text)
+            offset = len(c.context) - len(c.context)
             if (
                 not (m.start() >= offset and c.is_negated(m.start() - offset))
                 or "cent" in m.group(0).lower()

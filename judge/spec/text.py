@@ -16,7 +16,7 @@ BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
 LABEL = re.compile(r"^\s*([A-Za-z][\w /&()'-]{0,40}?)\s*(?::|=|—|–|\s-\s)\s*(\S.*)$")
 SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“(*`#])")
 NEGATING_SECTION = re.compile(
-    r"\b(don'?t|do not|avoid|never|forbidden|prohibited|not allowed|banned|no-?go|anti-?patterns?)\b",
+    r"\b(don'?ts?|do not|avoid|never|forbidden|prohibited|not allowed|banned|no-?go|anti-?patterns?)\b",
     re.I,
 )
 NEGATION = re.compile(
@@ -40,10 +40,11 @@ class Clause:
     section: str = ""
     label: str = ""
     negated_section: bool = False
-    negated: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+    negated: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # over `context`
 
     def is_negated(self, start: int, end: int | None = None) -> bool:
-        """Whether the span [start, end) is inside a negation (or a Don'ts section)."""
+        """Whether the span [start, end) of `context` is inside a negation (or a Don'ts
+        section)."""
         if self.negated_section:
             return True
         end = start + 1 if end is None else end
@@ -79,15 +80,36 @@ def negation_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+def logical_lines(prompt: str) -> list[tuple[str, bool]]:
+    """(line, in_code) with wrapped paragraph and bullet lines joined, as Markdown reads them."""
+    out: list[tuple[str, bool]] = []
+    in_code, joinable = False, False
+    text = prompt.replace("\r\n", "\n").replace("\r", "\n").replace("’", "'").replace("‘", "'")
+    for raw in text.split("\n"):
+        if raw.strip().startswith("```"):
+            in_code, joinable = not in_code, False
+            continue
+        if in_code:
+            out.append((raw, True))
+            continue
+        stripped = raw.strip()
+        block = not stripped or HEADING.match(raw) or BULLET.match(raw) or stripped.startswith("|")
+        if joinable and not block:
+            out[-1] = (out[-1][0].rstrip() + " " + stripped, False)
+            continue
+        out.append((raw, False))
+        joinable = bool(stripped) and not HEADING.match(raw) and not stripped.startswith("|")
+        if joinable and stripped.endswith(":") and len(stripped) <= 40:
+            joinable = False  # "Avoid:" heads the bullets below it
+    return out
+
+
 def clauses(prompt: str) -> list[Clause]:
     """Every sentence of the prompt, with its section, label and negation spans."""
     out: list[Clause] = []
-    section, negated_section, in_code = "", False, False
+    section, negated_section = "", False
     pseudo: str | None = None  # "Avoid:" on its own line heads the bullets under it
-    for raw in prompt.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if raw.strip().startswith("```"):
-            in_code = not in_code
-            continue
+    for raw, in_code in logical_lines(prompt):
         if not raw.strip():
             pseudo = None
             continue
@@ -114,5 +136,6 @@ def clauses(prompt: str) -> list[Clause]:
             for sentence in SENTENCE.split(body):
                 s = sentence.strip()
                 if s:
-                    out.append(Clause(s, sect, label, neg, negation_spans(s)))
+                    context = f"{label}: {s}" if label else s
+                    out.append(Clause(s, sect, label, neg, negation_spans(context)))
     return out
