@@ -1,7 +1,9 @@
 """fjudge data models, in one place. Everyone may import this package (it is cheap)."""
 
 from judge.schema.agent import (
+    ChecklistDraft,
     CompareResult,
+    DraftItem,
     FinishArgs,
     ItemAnswer,
     PairOrder,
@@ -65,6 +67,8 @@ from judge.schema.verdict import (
 )
 
 __all__ = [
+    "ChecklistDraft",
+    "DraftItem",
     "CompareResult",
     "FinishArgs",
     "ItemAnswer",

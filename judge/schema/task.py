@@ -138,6 +138,9 @@ class LocatorSpec(Model):
     test_id: str | None = Field(None, description="data-testid value.")
     exact: bool = Field(False, description="Match name/label/text exactly (default: substring).")
     nth: int | None = Field(None, description="Which match to act on (0 first, -1 last).")
+    within: LocatorSpec | None = Field(
+        None, description="Look only inside (the first match of) this: the 'Buy milk' row."
+    )
 
     @field_validator("role")
     @classmethod
@@ -174,6 +177,8 @@ class LocatorSpec(Model):
             parts.append(f"text={self.text!r}")
         if self.nth is not None:
             parts.append(f"nth={self.nth}")
+        if self.within is not None:
+            parts.append(f"within ({self.within.describe()})")
         return " ".join(parts)
 
 

@@ -2,7 +2,8 @@
 
 OpenRLHF (`--remote_rm_url http://host:port/get_reward`) posts `query` (prompt + response text),
 and in recent versions `prompts` and `labels`. The prompt is cut off the query when it is a
-prefix, so code in the prompt is never judged as the answer. A label that is a JSON object may
+prefix, so code in the prompt is never judged as the answer; the prompt itself goes with the job
+(`prompt`), so the design-spec checks and the agent's checklist judge against it. A label that is a JSON object may
 carry `task_type`, `signals` and `group` for the reward policy. Unknown keys are ignored (not
 422) so a newer trainer version keeps working. Rewards are raw: OpenRLHF normalises advantages
 itself. Skipped (infra_error) samples are retried once; if any is still skipped the whole
@@ -55,7 +56,8 @@ def to_requests(body: RewardQuery, policy: Any) -> list[JobRequest]:
         opts.setdefault(
             "group", hashlib.sha256(prompt.encode()).hexdigest()[:16] if prompt else None
         )
-        out.append(JobRequest(completion=response, policy=policy, **opts))
+        # The prompt drives the design-spec checks and the agent's checklist (issue 13).
+        out.append(JobRequest(completion=response, policy=policy, prompt=prompt or None, **opts))
     return out
 
 
