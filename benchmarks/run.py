@@ -2,7 +2,7 @@
 
     python -m benchmarks.run [--quick] [NAME ...]
 
-NAME: judge, build, agent, service, visual (default: all). `--quick` shrinks sample sizes.
+NAME: judge, build, agent, service, visual, spec (default: all). `--quick` shrinks sample sizes.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ BENCHES = {
     "agent": (["benchmarks.agent_tokens"], ["--runs", "3"]),
     "service": (["benchmarks.service_bench"], ["--n", "30"]),
     "visual": (["benchmarks.visual_bench"], []),
+    "spec": (["benchmarks.spec_bench"], ["--pages", "3"]),
 }
 
 

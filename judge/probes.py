@@ -60,13 +60,16 @@ def locate(
         name, exact = _pattern(spec.name, spec.exact) if spec.name is not None else (None, None)
         loc = page.get_by_role(spec.role, name=name, exact=exact)  # type: ignore[arg-type]
     elif spec.label is not None:
-        loc = page.get_by_label(*_pattern(spec.label, spec.exact))
+        value, exact = _pattern(spec.label, spec.exact)
+        loc = page.get_by_label(value, exact=exact)
     elif spec.placeholder is not None:
-        loc = page.get_by_placeholder(*_pattern(spec.placeholder, spec.exact))
+        value, exact = _pattern(spec.placeholder, spec.exact)
+        loc = page.get_by_placeholder(value, exact=exact)
     elif spec.test_id is not None:
         loc = page.get_by_test_id(text_pattern(spec.test_id))
     elif text is not None:
-        return page.get_by_text(*_pattern(text, spec.exact)).filter(visible=True)
+        value, exact = _pattern(text, spec.exact)
+        return page.get_by_text(value, exact=exact).filter(visible=True)
     if loc is not None and text is not None:
         loc = loc.filter(has_text=text_pattern(text))
     return loc

@@ -194,7 +194,9 @@ def _ways_for(kind: str, name: str, fields: list[str]) -> list[Way]:
     return WAYS.get(kind, [])
 
 
-async def _located(ctx: CheckContext, kind: str, name: str) -> tuple[list[str], str]:
+async def _located(
+    ctx: CheckContext, kind: str, name: str, labels: list[str] | None = None
+) -> tuple[list[str], str]:
     """Selectors of the component (by role/name/text, or for hero and cards by their form)."""
     if kind == "hero":
         cap = live_capture(ctx)
@@ -222,7 +224,25 @@ async def _located(ctx: CheckContext, kind: str, name: str) -> tuple[list[str], 
         found, way = await first_found(ctx.page, [Way("role", "article")])  # type: ignore[arg-type]
         return found, way.describe() if way else ""
     found, way = await first_found(ctx.page, _ways_for(kind, name, []))  # type: ignore[arg-type]
-    return found, way.describe() if way else ""
+    if found or not labels:
+        return found, way.describe() if way else ""
+    return await _by_labels(ctx.page, labels)  # type: ignore[arg-type]
+
+
+CONTROL_ROLES = ("button", "link", "tab", "radio", "option", "checkbox", "menuitem")
+
+
+async def _by_labels(page: Page, labels: list[str]) -> tuple[list[str], str]:
+    """A component the prompt describes by its controls' names ('All', 'Active' …): found
+    when most of those controls are."""
+    found: list[str] = []
+    for label in labels:
+        pat = re.compile(rf"^\s*{re.escape(label)}\s*$", re.I)
+        hit, _ = await first_found(page, [Way("role", r, pat) for r in CONTROL_ROLES])
+        found += hit[:1]
+    if len(found) * 2 < len(labels) or not found:
+        return [], ""
+    return found, f"its controls {', '.join(repr(x) for x in labels)}"
 
 
 async def _form(ctx: CheckContext, fields: list[str]) -> tuple[float, list[str], str]:
@@ -289,7 +309,7 @@ async def spec_components(ctx: CheckContext) -> list[CheckResult]:
             label = f"{comp.name + ' ' if comp.name else ''}form"
             out.append(_component_result(rid, label, score, note, ev, seen))
             continue
-        found, how = await _located(ctx, comp.kind, comp.name)
+        found, how = await _located(ctx, comp.kind, comp.name, comp.labels)
         if comp.kind == "section":
             rid, label = f"spec.section.{slug(comp.name)}", f"section {comp.name!r}"
         else:

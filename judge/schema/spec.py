@@ -132,6 +132,10 @@ class SpecComponent(Frozen):
     kind: ComponentKind
     name: str = Field("", max_length=80, description="Section title or form name, if stated.")
     fields: list[str] = Field(default_factory=list, description="Form fields, if stated.")
+    labels: list[str] = Field(
+        default_factory=list,
+        description="Names of its controls as quoted in the prompt (filters 'All', 'Active' …).",
+    )
     within: Literal["", "modal"] = Field(
         "", description="'modal': it lives in a dialog, so it is checked once the dialog opens."
     )

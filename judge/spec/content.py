@@ -96,6 +96,8 @@ MODAL_OPENS = re.compile(
 )
 
 
+LABELLED = {"filters", "tabs", "pagination"}
+EXAMPLE_BEFORE = re.compile(r"(?:\bas|e\.g\.|\beg|such as|\blike|for example|/)\s*$", re.I)
 STYLE_SECTION = re.compile(r"colou?r|palette|typograph|\btype\b|fonts?\b", re.I)
 CONDITIONAL = re.compile(
     r"\b(empty state|when|if|after|once|on (?:success|error|submit)|error message|confirmation|"
@@ -142,14 +144,18 @@ def components(cl: list[Clause]) -> list[SpecComponent]:
     """Required components and named sections, in order of first mention."""
     out: dict[tuple[str, str], SpecComponent] = {}
 
-    def add(kind: str, name: str, c: Clause, fields: list[str] | None = None) -> None:
+    def add(kind: str, name: str, c: Clause, fields: list[str] | None = None, at: int = 0) -> None:
         key = (kind, name.lower())
         in_modal = kind == "form" and bool(_COMP_RE["modal"].search(c.context))
+        labels = []
+        if kind in LABELLED:  # 'Filters "All", "Active" and "Completed"': its controls' names
+            labels = [m.group(1).strip() for m in QUOTED.finditer(c.context, at)][:8]
         if key not in out:
             out[key] = SpecComponent(
                 kind=kind,  # type: ignore[arg-type]
                 name=name,
                 fields=fields or [],
+                labels=labels,
                 within="modal" if in_modal else "",
                 quote=c.context[:160],
             )
@@ -169,7 +175,7 @@ def components(cl: list[Clause]) -> list[SpecComponent]:
                 elif kind == "header" and re.search(r"\bsection\s+$", c.context[: m.start()], re.I):
                     continue
                 else:
-                    add(kind, "", c)
+                    add(kind, "", c, at=m.end())
                 break
         for m in _NAMED_SECTION.finditer(c.context):
             name = m.group(1)
@@ -198,7 +204,10 @@ def texts(cl: list[Clause]) -> list[SpecText]:
         context = bool(_TEXT_CONTEXT.search(c.context))
         for m in QUOTED.finditer(c.context):
             t = m.group(1).strip()
-            named = re.search(r"\b(?:for|called|named)\s*$", c.context[: m.start()], re.I)
+            before = c.context[: m.start()]
+            if EXAMPLE_BEFORE.search(before[-16:]):
+                continue  # 'as "1 item left" / "2 items left"': a format, shown in some states
+            named = re.search(r"\b(?:for|called|named)\s*$", before, re.I)
             if not context and not named:
                 continue
             if (
