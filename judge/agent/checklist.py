@@ -120,9 +120,10 @@ async def derive_checklist(
         return Checklist()
     key = cache_key(task.prompt, model)
     spec, _ = effective_spec(task)
-    lock = _locks.setdefault(key, asyncio.Lock())
+    mem = f"{cache_dir}|{key}"  # one cache per cache directory, as on disk
+    lock = _locks.setdefault(mem, asyncio.Lock())
     async with lock:  # two samples of one prompt judged at once ask the model once
-        drafts = _memory.get(key)
+        drafts = _memory.get(mem)
         cached, errors = drafts is not None, []
         if drafts is None:
             drafts = await asyncio.to_thread(_load, cache_dir, key)
@@ -133,7 +134,7 @@ async def derive_checklist(
                 return Checklist([], key, errors)
             drafts = list({d.id: d for d in reversed(draft.items)}.values())[::-1]  # first id wins
             await asyncio.to_thread(_store, cache_dir, key, drafts)
-        _memory[key] = drafts
+        _memory[mem] = drafts
     items = [
         PromptCheckItem(
             id=d.id, text=d.text, verify=d.verify, dimension=dimension_for(d.kind, spec, dims)

@@ -10,6 +10,8 @@ paginator acts on; its visible items before and after an action tell whether it 
 - `spec.pagination`: "next" / "2" shows other items.
 - `spec.modal`: some button opens a dialog (role dialog); full marks when Escape or a close
   button closes it again.
+It runs after the task probes (order 75): a shared wall-clock budget must reach the task's
+verifiable probes first.
 """
 
 from __future__ import annotations
@@ -332,7 +334,7 @@ BEHAVIOURS = {
 }
 
 
-@check("spec.behaviour", DIM, phase="live", order=66)
+@check("spec.behaviour", DIM, phase="live", order=75)
 async def spec_behaviour(ctx: CheckContext) -> list[CheckResult]:
     """Filters, search, sort, pagination and modals the prompt asks for, actually working."""
     spec = ctx.spec

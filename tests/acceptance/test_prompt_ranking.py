@@ -49,7 +49,7 @@ def spearman(xs: list[float], ys: list[float]) -> float:
     return float(rho) if rho == rho else 0.0  # nan (constant input) → no agreement
 
 
-async def _judge_all(judge_session) -> dict[tuple[str, str, bool], float]:
+async def _judge_all(patient_judge) -> dict[tuple[str, str, bool], float]:
     from judge.schema import Task
 
     scores: dict[tuple[str, str, bool], float] = {}
@@ -58,7 +58,7 @@ async def _judge_all(judge_session) -> dict[tuple[str, str, bool], float]:
         pages = sorted(HAND_RANK[name])
         paths = [PROMPTED / name / p for p in pages]
         for with_prompt, task in ((True, Task(prompt=prompt)), (False, None)):
-            async for i, j in judge_session.judge_many(paths, task=task):
+            async for i, j in patient_judge.judge_many(paths, task=task):
                 v = j.verdict
                 assert v.status == "ok", (name, pages[i], v.reason)
                 assert (v.prompt is not None) is with_prompt
@@ -67,8 +67,8 @@ async def _judge_all(judge_session) -> dict[tuple[str, str, bool], float]:
 
 
 @pytest.fixture(scope="module")
-async def ranking_scores(judge_session):
-    return await _judge_all(judge_session)
+async def ranking_scores(patient_judge):
+    return await _judge_all(patient_judge)
 
 
 @pytest.mark.browser

@@ -90,7 +90,7 @@ def _rule_scores(v) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-async def rule_verdicts(judge_session, tmp_path_factory):
+async def rule_verdicts(patient_judge, tmp_path_factory):
     from judge.schema import Task
 
     root = tmp_path_factory.mktemp("rules")
@@ -104,7 +104,7 @@ async def rule_verdicts(judge_session, tmp_path_factory):
             else _variant(root / n, prompt, VARIANTS[n][2])
             for n in names
         ]
-        async for i, j in judge_session.judge_many(paths, task=task):
+        async for i, j in patient_judge.judge_many(paths, task=task):
             out[(prompt, names[i])] = j.verdict
     return out
 

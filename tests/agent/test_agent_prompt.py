@@ -55,8 +55,8 @@ async def test_checklist_from_the_prompt_is_scored_item_by_item(use_agent, fake_
     ids = {i.id for i in agent.checklist}
     assert {"colours", "forbidden", "components", "texts"} <= ids and len(ids) == 8
     scored = {i.id: i for i in agent.items}
-    for item in agent.checklist:
-        assert f"prompt:{item.id}" in scored and scored[f"prompt:{item.id}"].mean == 0.8
+    for item in agent.checklist:  # the fake scores base 8, minus 1 on run 0's seed
+        assert f"prompt:{item.id}" in scored and scored[f"prompt:{item.id}"].mean == 0.7
     # Design items feed the spec dimension, the rest the task; the checklist replaces the
     # generic task/spec sub-tasks it covers.
     dims = {i.id: i.dimension for i in agent.checklist}
@@ -75,7 +75,7 @@ async def test_same_prompt_same_checklist_without_asking_again(use_agent, fake_l
     vb = await judge.judge(_site(tmp_path, "b", OTHER), task=task)
     assert va.agent.checklist == vb.agent.checklist and va.agent.checklist_key
     assert va.agent.checklist_key == vb.agent.checklist_key
-    assert len(_checklist_requests(fake_llm)) <= 1  # asked once (or cached by an earlier test)
+    assert len(_checklist_requests(fake_llm)) == 1  # asked once for both samples
     cached = list((tmp_path / "cache" / "checklists").glob("*.json"))
     assert [p.stem for p in cached] == [va.agent.checklist_key]
     # Another prompt is another list.

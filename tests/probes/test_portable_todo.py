@@ -77,11 +77,11 @@ def todo_sites(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-async def todo_verdicts(judge_session, todo_sites):
+async def todo_verdicts(patient_judge, todo_sites):
     task = read_task(IMPLS / "task.yaml")
     names = list(todo_sites)
     out = {}
-    async for i, j in judge_session.judge_many([todo_sites[n] for n in names], task=task):
+    async for i, j in patient_judge.judge_many([todo_sites[n] for n in names], task=task):
         out[names[i]] = j.verdict
     return out
 
@@ -105,7 +105,9 @@ async def test_broken_variant_fails_with_the_step_named(todo_verdicts, name):
     v = todo_verdicts[name]
     probes = {p.id: p for p in v.probes}
     failed = {p.id for p in v.probes if p.status != "passed"}
-    assert failed == {item} | knock_on, {p.id: p.message for p in v.probes}
+    assert failed == {item} | knock_on, [
+        (p.id, p.message) for p in v.probes if p.status != "passed"
+    ]
     p = probes[item]
     assert p.status == "failed" and p.failed_step == step, p.message
     for w in words:
