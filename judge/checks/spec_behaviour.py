@@ -215,11 +215,11 @@ async def _sort(t: Tryout) -> CheckResult:
     await t.fresh()
     found, _ = await first_found(t.page, [Way("role", "combobox", pat), Way("role", "button", pat)])
     if not found or t.group is None:
-        return result("spec.sort", DIM, 0.0, "no sort control found", weight=1.0, severity="major")
+        return result("spec.sort", DIM, 0.0, "no sort control found", weight=1.5, severity="major")
     controls = await t.controls(found[0])
     c = controls[0] if controls else None
     if c is None:
-        return result("spec.sort", DIM, 0.0, "the sort control cannot be operated", weight=1.0)
+        return result("spec.sort", DIM, 0.0, "the sort control cannot be operated", weight=1.5)
     await t.fresh()
     before = await t.items()
     options = c["options"][1:] or [None]
@@ -234,7 +234,7 @@ async def _sort(t: Tryout) -> CheckResult:
     ]
     s = 1.0 if after != before and same_set else 0.5 if after != before else 0.0
     return result("spec.sort", DIM, s, "sorting reorders the list" if s == 1 else "sorting did not reorder the list",
-                  weight=1.0, severity="info" if s == 1 else "major",
+                  weight=1.5, severity="info" if s == 1 else "major",
                   evidence=[Evidence(selector=found[0])])  # fmt: skip
 
 
@@ -244,7 +244,7 @@ async def _pagination(t: Tryout) -> CheckResult:
     found, _ = await first_found(t.page, ways)
     if not found or t.group is None:
         return result(
-            "spec.pagination", DIM, 0.0, "no paginator to operate", weight=1.0, severity="major"
+            "spec.pagination", DIM, 0.0, "no paginator to operate", weight=1.5, severity="major"
         )
     labels = [(s, (await t.page.locator(s).first.inner_text()).strip()) for s in found[:8]]
     order = sorted(labels, key=lambda x: (not re.search(r"next|›|»|→|^2$", x[1], re.I), x[0]))
@@ -255,7 +255,7 @@ async def _pagination(t: Tryout) -> CheckResult:
     after = await t.changed_from(before)
     s = 1.0 if after != before else 0.0
     return result("spec.pagination", DIM, s, "the next page shows other items" if s else "paging did not change the items",
-                  weight=1.0, severity="info" if s else "major",
+                  weight=1.5, severity="info" if s else "major",
                   evidence=[Evidence(selector=target, detail=order[0][1][:60])])  # fmt: skip
 
 
@@ -290,11 +290,11 @@ async def _modal(t: Tryout) -> CheckResult:
             notes.append("it does not close with Escape or a close button")
         if missing:
             notes.append("its form lacks " + ", ".join(missing))
-        return result("spec.modal", DIM, s, "; ".join(notes), weight=1.0,
+        return result("spec.modal", DIM, s, "; ".join(notes), weight=1.5,
                       severity="info" if s >= 0.99 else "minor",
                       evidence=[Evidence(selector=sel, detail=label)])  # fmt: skip
     return result("spec.modal", DIM, 0.0, f"none of {min(5, len(cands))} buttons opened a dialog",
-                  weight=1.0, severity="major")  # fmt: skip
+                  weight=1.5, severity="major")  # fmt: skip
 
 
 async def _field_shown(page: Page, field: str) -> bool:

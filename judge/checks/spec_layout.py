@@ -128,20 +128,40 @@ def _max_width(ctx: CheckContext, max_w: float) -> list[CheckResult]:
                 outside = [e for e in els if e not in inside]
                 outside.sort(key=lambda e: (-e.bbox.width, e.selector))
                 worst_ev = [evidence(cap, e, f"{e.bbox.width:.0f}px wide") for e in outside[:3]]
+        # How wide the content actually runs (text-weighted 2nd..98th percentile of its edges):
+        # a limit is a limit, so running past it by a tenth of it scores nothing.
+        extent = _quantile(els, lambda e: e.bbox.x + e.bbox.width, 0.98) - _quantile(
+            els, lambda e: e.bbox.x, 0.02
+        )
+        over = max(0.0, extent - max_w - 16)
+        score = best * max(0.0, 1 - over / (0.1 * max_w))
         out.append(
             result(
                 "spec.max_width",
                 DIM,
-                best,
-                f"{best:.0%} of the text sits within the {max_w:.0f}px max width at {name}",
+                score,
+                f"the content runs {extent:.0f}px wide at {name} ({best:.0%} of the text within "
+                f"the {max_w:.0f}px max width)",
                 viewport=name,
                 weight=1.0,
-                severity="info" if best >= 0.9 else "major" if best < 0.5 else "minor",
-                evidence=worst_ev if best < 1 else [],
-                data={"share": round(best, 4), "max_width": max_w},
+                severity="info" if score >= 0.9 else "major" if score < 0.5 else "minor",
+                evidence=worst_ev if score < 1 else [],
+                data={"share": round(best, 4), "extent": round(extent, 1), "max_width": max_w},
             )
         )
     return out
+
+
+def _quantile(els: list, edge, q: float) -> float:
+    """Text-weighted quantile of an edge coordinate."""
+    pairs = sorted((edge(e), text_weight(e)) for e in els)
+    total = sum(w for _, w in pairs)
+    acc = 0.0
+    for x, w in pairs:
+        acc += w
+        if acc >= q * total:
+            return x
+    return pairs[-1][0]
 
 
 def _centred(e) -> bool:
