@@ -85,19 +85,22 @@ async def _drawn(page: Page, selectors: list[str]) -> dict[str, str]:
         await cdp.send("DOM.enable")
         await cdp.send("CSS.enable")
         root = (await cdp.send("DOM.getDocument", {"depth": 0}))["root"]["nodeId"]
-        for sel in selectors:
+
+        async def one(sel: str) -> None:
             try:
                 nid = (await cdp.send("DOM.querySelector", {"nodeId": root, "selector": sel}))[
                     "nodeId"
                 ]
                 if not nid:
-                    continue
+                    return
                 fonts = (await cdp.send("CSS.getPlatformFontsForNode", {"nodeId": nid}))["fonts"]
             except Exception:  # a node gone since the capture: not measured
-                continue
+                return
             if fonts:
                 top = max(fonts, key=lambda f: (f.get("glyphCount", 0), f["familyName"]))
                 out[sel] = top["familyName"]
+
+        await asyncio.gather(*(one(s) for s in selectors))  # sent together, answered in order
     finally:
         await cdp.detach()
     return out
@@ -296,43 +299,44 @@ async def spec_components(ctx: CheckContext) -> list[CheckResult]:
     if not spec.components and not spec.texts:
         return []
     toggles = await paths(ctx.page, Way("role", "button", MENU))
-    out = []
-    for comp in spec.components:
-        if comp.kind == "modal" or comp.within == "modal":
-            continue  # hidden until a dialog opens: `spec.behaviour` opens it
-        if comp.kind == "form":
-            share, found, note = await _form(ctx, comp.fields)
-            seen, ev = _per_viewport(ctx, "form", found, [])
-            vis = sum(seen.values()) / len(seen) if found else 0.0
-            score = share * (0.5 + 0.5 * vis) if found else 0.0
-            rid = f"spec.component.form{'.' + slug(comp.name) if comp.name else ''}"
-            label = f"{comp.name + ' ' if comp.name else ''}form"
-            out.append(_component_result(rid, label, score, note, ev, seen))
-            continue
-        found, how = await _located(ctx, comp.kind, comp.name, comp.labels)
-        if comp.kind == "section":
-            rid, label = f"spec.section.{slug(comp.name)}", f"section {comp.name!r}"
-        else:
-            rid, label = f"spec.component.{comp.kind}", comp.kind
-        if not found:
-            out.append(
-                _component_result(rid, label, 0.0, "not found by role, name or text", [], {})
-            )
-            continue
-        seen, ev = _per_viewport(ctx, comp.kind, found, toggles)
-        score = sum(seen.values()) / len(seen) if seen else 0.0
-        out.append(_component_result(rid, label, score, f"found by {how}", ev, seen))
-    for t in spec.texts:
-        found = await paths(ctx.page, Way("text", t.text))
-        seen, ev = _per_viewport(ctx, "text", found, []) if found else ({}, [])
-        score = sum(seen.values()) / len(seen) if seen else 0.0
-        note = "shown" if found else "not on the page"
-        out.append(
-            _component_result(
-                f"spec.text.{slug(t.text)}", f"text {t.text!r}", score, note, ev, seen, weight=0.75
-            )
-        )
-    return out
+    # Independent look-ups, sent together (the page answers them in order): the results keep
+    # the spec's order whatever order they finish in.
+    jobs = [_component(ctx, c, toggles) for c in spec.components]
+    jobs += [_text(ctx, t.text) for t in spec.texts]
+    return [r for r in await asyncio.gather(*jobs) if r is not None]
+
+
+async def _component(ctx: CheckContext, comp, toggles: list[str]) -> CheckResult | None:
+    if comp.kind == "modal" or comp.within == "modal":
+        return None  # hidden until a dialog opens: `spec.behaviour` opens it
+    if comp.kind == "form":
+        share, found, note = await _form(ctx, comp.fields)
+        seen, ev = _per_viewport(ctx, "form", found, [])
+        vis = sum(seen.values()) / len(seen) if found else 0.0
+        score = share * (0.5 + 0.5 * vis) if found else 0.0
+        rid = f"spec.component.form{'.' + slug(comp.name) if comp.name else ''}"
+        label = f"{comp.name + ' ' if comp.name else ''}form"
+        return _component_result(rid, label, score, note, ev, seen)
+    found, how = await _located(ctx, comp.kind, comp.name, comp.labels)
+    if comp.kind == "section":
+        rid, label = f"spec.section.{slug(comp.name)}", f"section {comp.name!r}"
+    else:
+        rid, label = f"spec.component.{comp.kind}", comp.kind
+    if not found:
+        return _component_result(rid, label, 0.0, "not found by role, name or text", [], {})
+    seen, ev = _per_viewport(ctx, comp.kind, found, toggles)
+    score = sum(seen.values()) / len(seen) if seen else 0.0
+    return _component_result(rid, label, score, f"found by {how}", ev, seen)
+
+
+async def _text(ctx: CheckContext, text: str) -> CheckResult:
+    found = await paths(ctx.page, Way("text", text))  # type: ignore[arg-type]
+    seen, ev = _per_viewport(ctx, "text", found, []) if found else ({}, [])
+    score = sum(seen.values()) / len(seen) if seen else 0.0
+    note = "shown" if found else "not on the page"
+    return _component_result(
+        f"spec.text.{slug(text)}", f"text {text!r}", score, note, ev, seen, weight=0.75
+    )
 
 
 def _component_result(
