@@ -2,8 +2,8 @@
 
     python -m benchmarks.run [--quick] [NAME ...]
 
-NAME: judge, build, agent, service, visual, mirror, calibration (default: all). `--quick` shrinks
-sample sizes.
+NAME: judge, build, agent, service, visual, mirror, calibration, spec (default: all). `--quick`
+shrinks sample sizes.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ BENCHES = {
     "visual": (["benchmarks.visual_bench"], []),
     "mirror": (["benchmarks.mirror_bench"], ["--apps", "10", "--runs", "1", "--skip-defaults"]),
     "calibration": (["benchmarks.calibration_bench"], ["--limit", "60", "--repeats", "1"]),
+    "spec": (["benchmarks.spec_bench"], ["--pages", "3"]),
 }
 
 

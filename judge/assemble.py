@@ -28,6 +28,7 @@ def assemble(parts: VerdictParts, rubric: Rubric) -> Verdict:
         "isolation": parts.isolation,
         "agent": parts.agent,
         "timings": parts.timings,
+        "prompt": parts.prompt,
     }
     if parts.status != "ok":
         # A stage decided (rejected, build failure, render failure, environment fault): no

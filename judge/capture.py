@@ -238,6 +238,7 @@ async def capture_viewport(s: PageSession, name: str, width: int, height: int) -
         doc_width=snap["doc_width"],
         doc_height=snap["doc_height"],
         body_text_length=snap["body_text_length"],
+        page_background=snap.get("page_background"),
         elements=[ElementInfo.model_validate(e) for e in snap["elements"]],
     )
 

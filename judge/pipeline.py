@@ -47,7 +47,9 @@ from judge.schema import (
     Verdict,
     VerdictParts,
     ViewportCapture,
+    with_prompt,
 )
+from judge.spec import prompt_info
 from judge.tasks import find_task, read_task
 from judge.workdirs import clean_stale, make_workdir
 from rubrics import Rubric, load_rubric
@@ -206,6 +208,8 @@ class Judge:
             task = task or self._task or find_task(it.root)
         except ValueError as exc:
             return self._stopped(path, "rejected", str(exc), it=it), {}, {}
+        # Prompt (issue 13): `--prompt`/options set the task's prompt, over any task file's.
+        task = with_prompt(task, self.options.prompt)
         with _timed(timings, "build"):
             site_dir, build, status, reason = await self._build(it, work)
         if status != "ok" or site_dir is None:
@@ -255,6 +259,9 @@ class Judge:
             # The page's budget starts with the page: a cold or busy browser is not its fault.
             deadline = time.monotonic() + wall
             captures, events = await self._observe(session, handle, deadline, timings)
+            # Prompt (issue 13): the design spec is derived once, read by the spec.* checks
+            # and recorded in the Verdict with the prompt's hash.
+            prompt = prompt_info(task)
             ctx = CheckContext(
                 rubric=rubric,
                 captures=captures,
@@ -263,6 +270,7 @@ class Judge:
                 url=site.url,
                 task=task,
                 deadline=deadline,
+                spec=prompt.spec if prompt is not None and prompt.rules else None,
             )
             with _timed(timings, "checks"):
                 results = await run_checks(ctx, "page")
@@ -284,6 +292,7 @@ class Judge:
             blocked=_blocked(site),
             isolation=handle.isolation,
             timings={**timings, **{f"check:{k}": v for k, v in ctx.check_seconds.items()}},
+            prompt=prompt,  # issue 13
         )
         return parts, captures, ctx.images
 

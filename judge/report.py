@@ -196,6 +196,51 @@ def _probes(verdict: Verdict) -> str:
     )
 
 
+def _prompt(verdict: Verdict) -> str:
+    """The prompt's hash and the spec derived from it, rule by rule with the words it came
+    from and how the page fared, so a person can read (and correct) what was checked."""
+    p = verdict.prompt
+    if p is None:
+        return "<p>No prompt: the page was judged on the generic rubric only.</p>"
+    scores: dict[str, list[float]] = {}
+    for c in verdict.checks:
+        if c.dimension == "spec" and c.score is not None:
+            scores.setdefault(c.id, []).append(c.score)
+    spec = p.spec.model_dump(mode="json")
+    rows = []
+    for key in ("colours", "fonts", "forbidden", "case", "components", "texts", "interactions"):
+        for item in spec[key]:
+            what = ", ".join(
+                f"{k}={v}" for k, v in item.items() if k != "quote" and v not in ("", [], False)
+            )
+            rows.append(
+                f"<tr><td>{key}</td><td>{escape(what)}</td><td>{escape(item['quote'])}</td></tr>"
+            )
+    lay = spec["layout"]
+    for col in lay["columns"]:
+        rows.append(
+            f"<tr><td>columns</td><td>{col['breakpoint']}: {col['columns']}</td><td>{escape(col['quote'])}</td></tr>"
+        )
+    for k in ("max_width", "align"):
+        if lay[k]:
+            rows.append(
+                f"<tr><td>{k}</td><td>{escape(str(lay[k]))}</td><td>{escape(lay['quote'])}</td></tr>"
+            )
+    results = "".join(
+        f"<tr><td><code>{escape(k)}</code></td><td class=score>{sum(v) / len(v):.2f}</td></tr>"
+        for k, v in sorted(scores.items(), key=lambda kv: sum(kv[1]) / len(kv[1]))
+    )
+    return (
+        f"<p>sha256 <code>{p.sha256[:16]}</code> · {p.chars} characters · spec from "
+        f"{p.source} · {p.rules} checkable rule(s), palette {spec['palette']}</p>"
+        "<table><tr><th>rule</th><th>derived</th><th>from the words</th></tr>"
+        + "".join(rows)
+        + "</table><h3>How the page followed it</h3><table><tr><th>check</th><th>score</th></tr>"
+        + results
+        + "</table>"
+    )
+
+
 def _blocked(verdict: Verdict) -> str:
     if not verdict.blocked_requests:
         return "<p>None.</p>"
@@ -255,6 +300,7 @@ def render_html(judgment: Judgment) -> str:
 <h2>Findings (worst first)</h2>{_findings(v, judgment.images)}
 <h2>Interaction log</h2>{_interactions(v, judgment.images)}
 <h2>Accessibility (axe-core)</h2>{_axe(v)}
+<h2>Prompt and design spec</h2>{_prompt(v)}
 <h2>Task probes</h2>{_probes(v)}
 <h2>Blocked outside requests</h2>{_blocked(v)}
 </body></html>"""

@@ -29,3 +29,23 @@ async def judge_session():
 @pytest.fixture(scope="session")
 def sites() -> Path:
     return SITES
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def patient_judge(tmp_path_factory):
+    """The default rubric with generous time budgets (wall clock, task probes): for tests whose
+    subject is what a check finds, not whether a shared, loaded machine finishes it in time —
+    under a tight budget a late check is reported unscored, which is right for a verdict and
+    useless for a test of that check."""
+    import re
+
+    from judge.pipeline import Judge
+    from judge.schema import JudgeOptions
+
+    text = (ROOT / "rubrics" / "frontend.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^wall_seconds = \d+", "wall_seconds = 900", text)
+    text = text.replace("[budgets]\n", "[budgets]\ntask_probe_seconds = 300\n", 1)
+    path = tmp_path_factory.mktemp("patient") / "frontend.toml"
+    path.write_text(text, encoding="utf-8")
+    async with Judge(JudgeOptions(workers=2, judge="deterministic", rubric=str(path))) as j:
+        yield j

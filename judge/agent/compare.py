@@ -11,6 +11,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from judge.agent import prompts
+from judge.agent.checklist import derive_checklist
 from judge.agent.images import ImageStore
 from judge.agent.provider import Provider
 from judge.agent.service import AgentSetup
@@ -80,9 +81,18 @@ async def agent_pairwise(
     store = ImageStore("low" if setup.detail == "low" else "high")
     provider = Provider(setup.cfg)
     orders: list[PairOrder] = []
+    votes: dict[str, list[str]] = {}
     try:
+        checklist = []
+        if task is not None and task.prompt.strip():
+            # The same list every sample of this prompt is judged on (cached by prompt hash).
+            got = await derive_checklist(provider, task, setup.cfg.model, setup.cfg.cache_dir, dims)
+            checklist = got.items
+        ids = {i.id for i in checklist}
         for order, (first, second) in (("AB", (ja, jb)), ("BA", (jb, ja))):
-            text = prompts.pairwise(task, dims, summary(first.verdict), summary(second.verdict))
+            text = prompts.pairwise(
+                task, dims, summary(first.verdict), summary(second.verdict), checklist
+            )
             content = [
                 {"type": "text", "text": text},
                 {"type": "text", "text": "FIRST:"},
@@ -99,6 +109,11 @@ async def agent_pairwise(
                 orders.append(PairOrder(order=order, rationale=f"invalid answer: {error}"))
                 continue
             pref = {"first": order[0], "second": order[1]}.get(ans.preference, ans.preference)
+            for it in ans.items:
+                if it.id in ids:
+                    votes.setdefault(it.id, []).append(
+                        {"first": order[0], "second": order[1]}.get(it.preference, it.preference)
+                    )
             orders.append(
                 PairOrder(order=order, preference=pref, margin=ans.margin, rationale=ans.rationale)  # type: ignore[arg-type]
             )
@@ -121,8 +136,10 @@ async def agent_pairwise(
         pref = "tie"
     else:
         pref = "A" if margin > 0 else "B"
+    # An item both orders agree on is decided; disagreement (position bias) is a tie.
+    items = {k: v[0] if len(set(v)) == 1 else "tie" for k, v in sorted(votes.items())}
     return CompareResult(
         a=a, b=b, preference=pref, margin=margin, method="agent", score_a=va.score,
         score_b=vb.score, status_a=va.status, status_b=vb.status, tie_band=AGENT_TIE_BAND,
-        orders=orders,
+        orders=orders, items=items,  # type: ignore[arg-type]
     )  # fmt: skip

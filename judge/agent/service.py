@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from judge import __version__
 from judge.agent import prompts
 from judge.agent.aggregate import agent_dimensions, agent_score, item_scores
+from judge.agent.checklist import Checklist, derive_checklist
 from judge.agent.episode import Budget, RunResult, run_episode
 from judge.agent.images import ImageStore
 from judge.agent.provider import Provider, ProviderConfig, resolve_config
@@ -30,6 +31,7 @@ from judge.schema import (
     Task,
     ViewportCapture,
 )
+from judge.spec import effective_spec
 from rubrics import Rubric
 
 if TYPE_CHECKING:
@@ -130,15 +132,23 @@ async def run_agent(
     provider = Provider(setup.cfg)
     viewports = {n: (v.width, v.height) for n, v in rubric.viewports.items()}
     store = ImageStore("low" if setup.detail == "low" else "high")
-    subtasks = build_subtasks(rubric, task)
     if any(r.fatal for r in results):
         # A fatal render failure decides the verdict (score 0): no model call can change it.
         return unscored_report(setup, "not run: fatal render failure")
-    sheet = store.contact_sheet(captures)
-    brief = prompts.brief(task, subtasks, results, viewports)
     runs: list[RunResult] = []
     deadline = t0 + b.agent_seconds
     try:
+        # The prompt's checklist: one list per prompt (cached), so every sample of a task is
+        # judged on the same items; the deterministic spec results go with it as evidence.
+        checklist = Checklist()
+        if task is not None and task.prompt.strip():
+            checklist = await derive_checklist(
+                provider, task, setup.cfg.model, setup.cfg.cache_dir, list(rubric.dimensions)
+            )
+        has_spec = task is not None and not effective_spec(task)[0].is_empty()
+        subtasks = build_subtasks(rubric, task, checklist.items, has_spec=has_spec)
+        sheet = store.contact_sheet(captures)
+        brief = prompts.brief(task, subtasks, results, viewports, checklist.items)
         for run in range(setup.runs):
             left = deadline - time.monotonic()
             if left <= 1:
@@ -179,7 +189,9 @@ async def run_agent(
         budget_hits=sorted({f"run {i}: {h}" for i, r in enumerate(runs) for h in r.budget_hits}),
         cached=all(r.all_cached for r in runs),
         steps_per_run=[r.steps for r in runs],
-        errors=[e for r in runs for e in r.errors][:20],
+        errors=(checklist.errors + [e for r in runs for e in r.errors])[:20],
+        checklist=checklist.items,
+        checklist_key=checklist.key,
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from judge.schema import ItemAnswer, SubTask, Task
+from judge.schema import ItemAnswer, PromptCheckItem, SubTask, Task
 from judge.schema.agent import SCORE_SCALE
 from rubrics import Rubric
 
@@ -28,17 +28,43 @@ GUIDE = {
     "accessibility": "Readable contrast, labelled controls, sensible headings and focus order?",
     "visual": "Visual quality: hierarchy, spacing, alignment, typography, colour, polish.",
     "task": "Does the page do what the task instruction asks?",
+    "spec": "Does the page follow the design the prompt asks for (palette, type, layout, parts)?",
 }
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
-def build_subtasks(rubric: Rubric, task: Task | None) -> list[SubTask]:
-    """Rubric dimensions (and task checklist items, under 'task') as independent sub-tasks."""
+def build_subtasks(
+    rubric: Rubric,
+    task: Task | None,
+    prompt_items: list[PromptCheckItem] | None = None,
+    *,
+    has_spec: bool = False,
+) -> list[SubTask]:
+    """Rubric dimensions (and task checklist items, under 'task') as independent sub-tasks.
+
+    With a checklist derived from the prompt, its items are sub-tasks (`prompt:<id>`) feeding
+    their dimension, and they replace the generic `task` and `spec` dimensions they cover;
+    `spec` is judged only when the judgment has a design spec at all.
+    """
     out: list[SubTask] = []
     checklist = task.checklist if task is not None else []
+    covered = {i.dimension for i in prompt_items or []} & {"task", "spec"}
+    for item in prompt_items or []:
+        out.append(
+            SubTask(
+                id=f"prompt:{item.id}",
+                kind="prompt",
+                title=item.id,
+                description=item.text,
+                dimension=item.dimension if item.dimension in rubric.dimensions else "task",
+                weight=1.0,
+            )
+        )
     for name, dim in rubric.dimensions.items():
-        if dim.weight <= 0:
+        if dim.weight <= 0 or name in covered:
             continue
+        if name == "spec" and not has_spec:
+            continue  # no prompt spec: nothing to conform to
         if name == "task":
             if checklist:
                 for item in checklist:
@@ -53,7 +79,7 @@ def build_subtasks(rubric: Rubric, task: Task | None) -> list[SubTask]:
                         )
                     )
                 continue
-            if task is None or not task.instruction:
+            if task is None or not (task.instruction or task.prompt):
                 continue  # nothing to judge the task against
         out.append(
             SubTask(
@@ -85,7 +111,7 @@ def parse_sheet(raw: str | dict[str, Any] | None, subtasks: list[SubTask]) -> Pa
     data: Any = raw
     if isinstance(raw, str):
         try:
-            data = json.loads(_strip_fence(raw))
+            data = json.loads(strip_fence(raw))
         except json.JSONDecodeError as exc:
             out.errors.append(f"not valid JSON ({exc.msg} at char {exc.pos})")
             return out
@@ -124,7 +150,7 @@ def normalised(ans: ItemAnswer | None) -> float | None:
     return ans.score / SCORE_SCALE
 
 
-def _strip_fence(text: str) -> str:
+def strip_fence(text: str) -> str:
     # Some OpenAI-compatible servers wrap JSON in a markdown fence even with response_format.
     t = text.strip()
     if t.startswith("```"):

@@ -28,6 +28,32 @@
     return "rgb(255, 255, 255)";
   }
 
+  // Painted box of an element (for design-spec checks): its own background, border, corner
+  // radius (px; percentages resolved against the box), shadow and effects.
+  const none = (v) => !v || v === "none" || v === "normal" || v === "auto";
+  function radius(cs, r) {
+    let max = 0;
+    for (const k of ["borderTopLeftRadius", "borderTopRightRadius", "borderBottomRightRadius", "borderBottomLeftRadius"]) {
+      const v = cs[k] || "0";
+      const first = v.split(" ")[0];
+      const px = first.endsWith("%") ? parseFloat(first) / 100 * Math.min(r.width, r.height) : parseFloat(first);
+      if (px > max) max = px;
+    }
+    return Math.min(max, Math.min(r.width, r.height) / 2);
+  }
+  function border(cs) {
+    let w = 0, c = null;
+    for (const side of ["Top", "Right", "Bottom", "Left"]) {
+      const sw = cs["border" + side + "Style"] === "none" || cs["border" + side + "Style"] === "hidden" ? 0 : parseFloat(cs["border" + side + "Width"]) || 0;
+      if (sw > w) { w = sw; c = cs["border" + side + "Color"]; }
+    }
+    return [w, c];
+  }
+  function gridColumns(cs) {
+    if (!/grid/.test(cs.display) || none(cs.gridTemplateColumns)) return null;
+    return cs.gridTemplateColumns.trim().split(/\s+(?![^(]*\))/).length;
+  }
+
   function isClickable(el, cs) {
     if (CLICKABLE.has(el.tagName)) return el.tagName !== "LABEL" || !!el.control;
     const role = el.getAttribute("role");
@@ -68,7 +94,21 @@
       if (v !== null) attrs[name] = String(v).slice(0, 120);
     }
     index.set(el, out.length);
+    const [bw, bc] = border(cs);
+    const ownBg = cs.backgroundColor;
     out.push({
+      own_background: ownBg && ownBg !== "transparent" && !/rgba\(.*,\s*0\)$/.test(ownBg) ? ownBg : null,
+      background_image: none(cs.backgroundImage) ? null : cs.backgroundImage.slice(0, 200),
+      border_radius: radius(cs, r),
+      border_width: bw,
+      border_color: bw > 0 ? bc : null,
+      box_shadow: none(cs.boxShadow) ? null : cs.boxShadow.slice(0, 200),
+      text_shadow: none(cs.textShadow) ? null : cs.textShadow.slice(0, 120),
+      backdrop_filter: none(cs.backdropFilter) ? null : cs.backdropFilter.slice(0, 120),
+      text_transform: none(cs.textTransform) ? null : cs.textTransform,
+      text_align: cs.textAlign,
+      display: cs.display,
+      grid_columns: gridColumns(cs),
       selector: cssPath(el),
       tag: el.tagName.toLowerCase(),
       role: el.getAttribute("role"),
@@ -105,7 +145,9 @@
     });
   }
   const de = document.documentElement;
+  const pageBg = (node) => { const c = node ? getComputedStyle(node).backgroundColor : null; return c && c !== "transparent" && !/rgba\(.*,\s*0\)$/.test(c) ? c : null; };
   return {
+    page_background: pageBg(document.body) || pageBg(de) || "rgb(255, 255, 255)",
     doc_width: Math.max(de.scrollWidth, document.body ? document.body.scrollWidth : 0),
     doc_height: Math.max(de.scrollHeight, document.body ? document.body.scrollHeight : 0),
     body_text_length: document.body ? (document.body.innerText || "").trim().length : 0,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from judge.schema import (
     CheckResult,
+    DesignSpec,
     Interaction,
     PageEvents,
     ProbeResult,
@@ -56,6 +57,7 @@ class CheckContext:
     features: dict[str, float] = field(default_factory=dict)
     images: dict[str, bytes] = field(default_factory=dict)  # id -> PNG, for the report
     check_seconds: dict[str, float] = field(default_factory=dict)
+    spec: DesignSpec | None = None  # the prompt's design spec; None: the spec.* checks skip
 
     def seconds_left(self) -> float:
         return max(0.0, self.deadline - time.monotonic())

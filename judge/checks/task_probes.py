@@ -50,7 +50,10 @@ async def task_probes(ctx: CheckContext) -> list[CheckResult]:
         score = {"passed": 1.0, "failed": 0.0}.get(p.status)
         sev = "info" if p.status in ("passed", "unscored") else "major"
         step = (ctx.task and next(i for i in ctx.task.checklist if i.id == p.id).probe) or []
-        sel = step[p.failed_step].selector if p.failed_step is not None else None
+        failed = step[p.failed_step] if p.failed_step is not None else None
+        # The failing step's locator as written (a selector, or role/label/text …).
+        sel = failed.describe(text_is_locator=failed.action != "expect_text") if failed else None
+        sel = sel or None  # a step without a locator (expect_url, goto) names no element
         ev = [Evidence(selector=sel, detail=p.message[:200])] if p.status == "failed" else []
         out.append(
             result(

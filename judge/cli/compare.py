@@ -22,6 +22,10 @@ def compare(
     a: Annotated[Path, typer.Argument(help="First submission (A).")],
     b: Annotated[Path, typer.Argument(help="Second submission (B).")],
     task: Annotated[Path | None, typer.Option(help="Task file both were made for.")] = None,
+    prompt: Annotated[
+        str | None,
+        typer.Option(help="The prompt both were made for: a file, or - for stdin."),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="One CompareResult JSON.")] = False,
     rubric: Annotated[str, typer.Option(help="Rubric name or file.")] = "frontend",
     judge: Annotated[str, typer.Option("--judge", help="auto | deterministic | agent")] = "auto",
@@ -35,6 +39,7 @@ def compare(
     from pydantic import ValidationError
 
     from judge.agent.service import AgentConfigError
+    from judge.cli.score import read_prompt
     from judge.compare import compare_paths
     from judge.schema import JudgeOptions
 
@@ -49,6 +54,7 @@ def compare(
         opts = JudgeOptions(
             rubric=rubric,
             task=task,
+            prompt=read_prompt(prompt),
             workers=1,
             judge=judge,  # type: ignore[arg-type]
             model=model,

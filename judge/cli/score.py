@@ -28,6 +28,10 @@ def score(
     workers: Annotated[int | None, typer.Option(help="Judge N at once (default: cores).")] = None,
     rubric: Annotated[str, typer.Option(help="Rubric name or file.")] = "frontend",
     task: Annotated[Path | None, typer.Option(help="Task file for every input.")] = None,
+    prompt: Annotated[
+        str | None,
+        typer.Option(help="Generation prompt for every input: a file, or - for stdin."),
+    ] = None,
     judge: Annotated[
         str, typer.Option("--judge", help="auto | deterministic | agent | hybrid")
     ] = "auto",
@@ -70,6 +74,7 @@ def score(
         opts = JudgeOptions(
             rubric=rubric,
             task=task,
+            prompt=read_prompt(prompt),
             out_dir=out,
             wall_seconds=wall_seconds,
             unsafe_no_sandbox=unsafe_no_sandbox,
@@ -96,6 +101,19 @@ def score(
     else:
         code = run_until_signal(_score(paths, opts, mode))
     raise typer.Exit(code)
+
+
+def read_prompt(source: str | None) -> str | None:
+    """The prompt text from a file or stdin ('-'); a usage error if it cannot be read."""
+    if source is None:
+        return None
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _usage(f"cannot read the prompt {source}: {exc}")
+    if not text.strip():
+        _usage(f"the prompt {source} is empty")
+    return text
 
 
 def run_until_signal(coro) -> int:

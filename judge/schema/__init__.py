@@ -1,7 +1,9 @@
 """fjudge data models, in one place. Everyone may import this package (it is cheap)."""
 
 from judge.schema.agent import (
+    ChecklistDraft,
     CompareResult,
+    DraftItem,
     FinishArgs,
     ItemAnswer,
     PairOrder,
@@ -41,7 +43,8 @@ from judge.schema.service import (
     RewardsRequest,
     RewardsResponse,
 )
-from judge.schema.task import ChecklistItem, ProbeStepSpec, Task
+from judge.schema.spec import DesignSpec, PromptInfo
+from judge.schema.task import ChecklistItem, LocatorSpec, ProbeStepSpec, Task, with_prompt
 from judge.schema.verdict import (
     SCHEMA_VERSION,
     AgentReport,
@@ -58,12 +61,15 @@ from judge.schema.verdict import (
     JudgeInfo,
     ProbeResult,
     ProbeStep,
+    PromptCheckItem,
     RubricRef,
     Status,
     Verdict,
 )
 
 __all__ = [
+    "ChecklistDraft",
+    "DraftItem",
     "CompareResult",
     "EvalItem",
     "FinishArgs",
@@ -104,6 +110,11 @@ __all__ = [
     "ProbeResult",
     "ProbeStep",
     "ProbeStepSpec",
+    "LocatorSpec",
+    "DesignSpec",
+    "PromptInfo",
+    "PromptCheckItem",
+    "with_prompt",
     "RubricRef",
     "Status",
     "Task",

@@ -16,10 +16,11 @@ SCORE_SCALE = 10  # the stated scale: integers 0..10, normalised to 0..1 in the 
 
 
 class SubTask(Frozen):
-    """One thing the agent scores on its own: a rubric dimension or a task checklist item."""
+    """One thing the agent scores on its own: a rubric dimension, a task checklist item, or an
+    item of the checklist derived from the prompt."""
 
-    id: str = Field(description="'dim:<dimension>' or 'item:<checklist id>'.")
-    kind: Literal["dimension", "checklist"]
+    id: str = Field(description="'dim:<dimension>', 'item:<checklist id>' or 'prompt:<id>'.")
+    kind: Literal["dimension", "checklist", "prompt"]
     title: str
     description: str = ""
     dimension: str = Field(description="Rubric dimension the score feeds.")
@@ -53,6 +54,37 @@ class ItemAnswer(Frozen):
         return self
 
 
+class DraftItem(Frozen):
+    """One requirement of the prompt, checkable on the page."""
+
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$",
+        description="Short slug, e.g. 'palette' or 'filters'.",
+    )
+    text: str = Field(
+        min_length=3, max_length=300, description="The requirement, in the prompt's own terms."
+    )
+    verify: str = Field(
+        min_length=3,
+        max_length=300,
+        description="How a reviewer verifies it on the live page (what to look at or do).",
+    )
+    kind: Literal["design", "layout", "content", "interaction"] = Field(
+        description="design: colours, type, treatments; layout: grid, widths, responsiveness; "
+        "content: sections, components, texts; interaction: behaviour when used."
+    )
+
+
+class ChecklistDraft(Frozen):
+    """The checklist of a generation prompt: 8 to 12 independent, checkable requirements."""
+
+    items: list[DraftItem] = Field(
+        min_length=3,
+        max_length=12,
+        description="8-12 requirements, most important first; each judged on its own.",
+    )
+
+
 class ScoreSheet(Frozen):
     """Scores for the listed sub-tasks (one entry per sub-task id)."""
 
@@ -65,6 +97,13 @@ class FinishArgs(Frozen):
     notes: str = Field("", max_length=2000, description="What you observed, briefly.")
 
 
+class PairItem(Frozen):
+    """The model's preference on one checklist item."""
+
+    id: str = Field(description="The checklist item id exactly as listed.")
+    preference: Literal["first", "second", "tie", "both_bad"]
+
+
 class PairwiseAnswer(Frozen):
     """The model's preference between two submissions shown as FIRST and SECOND."""
 
@@ -75,6 +114,10 @@ class PairwiseAnswer(Frozen):
         ge=0, le=1, description="Strength of the preference: 0 none .. 1 overwhelming."
     )
     rationale: str = Field("", max_length=600)
+    items: list[PairItem] = Field(
+        default_factory=list,
+        description="When a checklist is given: one entry per checklist item id.",
+    )
 
 
 class PairOrder(Frozen):
@@ -103,6 +146,11 @@ class CompareResult(Frozen):
     tie_band: float = 0.0
     orders: list[PairOrder] = Field(default_factory=list)
     note: str | None = None
+    prompt_sha256: str = Field("", description="The prompt both were judged against, if any.")
+    items: dict[str, Literal["A", "B", "tie", "both_bad"]] = Field(
+        default_factory=dict,
+        description="Per checklist item (agent) or spec rule (deterministic): who did better.",
+    )
 
 
 # -- tool arguments (their JSON schemas are the function specs the model sees) ------------------

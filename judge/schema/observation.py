@@ -44,6 +44,19 @@ class ElementInfo(Model):
     topmost_at_center: bool = Field(True, description="elementFromPoint(center) is it/inside it.")
     covered_by: str | None = Field(None, description="Selector of what covers its centre.")
     attrs: dict[str, str] = Field(default_factory=dict, description="id, type, href, alt, …")
+    # Painted box and text treatment (design-spec checks).
+    own_background: str | None = Field(None, description="Own background-color, if painted.")
+    background_image: str | None = Field(None, description="background-image unless none.")
+    border_radius: float = Field(0.0, description="Largest corner radius in px.")
+    border_width: float = Field(0.0, description="Widest painted border side in px.")
+    border_color: str | None = None
+    box_shadow: str | None = None
+    text_shadow: str | None = None
+    backdrop_filter: str | None = None
+    text_transform: str | None = None
+    text_align: str | None = None
+    display: str | None = None
+    grid_columns: int | None = Field(None, description="Tracks of a CSS grid container.")
 
 
 class ViewportCapture(Model):
@@ -57,6 +70,7 @@ class ViewportCapture(Model):
     doc_width: float = 0
     doc_height: float = 0
     body_text_length: int = 0
+    page_background: str | None = Field(None, description="body's (else html's) background.")
     elements: list[ElementInfo] = Field(default_factory=list)
 
 

@@ -25,6 +25,11 @@ class JudgeOptions(Model):
 
     rubric: str = Field("frontend", description="Rubric name or file.")
     task: Path | None = Field(None, description="Task file applied to every input.")
+    prompt: str | None = Field(
+        None,
+        description="Generation prompt for every input: sets the task's prompt (a new task "
+        "when there is none), overriding a task file's own prompt.",
+    )
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     out_dir: Path | None = Field(None, description="Write screenshots, verdict.json, report.html.")
     wall_seconds: float | None = Field(None, gt=0, description="Override the rubric's budget.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from judge.schema.base import Frozen
+from judge.schema.spec import PromptInfo
 from judge.schema.verdict import (
     AgentReport,
     BlockedRequest,
@@ -37,3 +38,4 @@ class VerdictParts(Frozen):
     blocked: list[BlockedRequest] = Field(default_factory=list)
     isolation: str | None = None
     timings: dict[str, float] = Field(default_factory=dict)
+    prompt: PromptInfo | None = Field(None, description="Prompt hash and the derived spec.")

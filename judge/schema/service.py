@@ -20,6 +20,12 @@ class JobOptions(Model):
     """Per-job settings shared by every submission form."""
 
     task: Task | None = Field(None, description="Task (instruction, checklist, probes, type).")
+    prompt: str | None = Field(
+        None,
+        max_length=200_000,
+        description="The generation prompt (plain text or Markdown): sets task.prompt, creating "
+        "a task if none is given; drives the design-spec checks and the agent's checklist.",
+    )
     task_type: str | None = Field(None, description="Reward task type (default: task.type).")
     rubric: str | None = Field(None, pattern=RUBRIC_NAME, description="Bundled rubric name.")
     policy: RewardPolicy | None = Field(None, description="Reward policy (else server default).")

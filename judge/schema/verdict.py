@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from judge.schema.base import Frozen
+from judge.schema.spec import PromptInfo
 
 Status = Literal["ok", "build_failed", "render_failed", "rejected", "infra_error"]
 InputKind = Literal["directory", "html", "archive", "image", "files", "completion"]
@@ -178,6 +179,15 @@ class ItemScore(Frozen):
     evidence: list[str] = Field(default_factory=list)
 
 
+class PromptCheckItem(Frozen):
+    """One item of the checklist the agent derived from the prompt (ArtifactsBench-style)."""
+
+    id: str
+    text: str = Field(description="What the page must do or show, in the prompt's terms.")
+    verify: str = Field("", description="How to verify it on the live page.")
+    dimension: str = Field("task", description="Rubric dimension its score feeds.")
+
+
 class AgentReport(Frozen):
     """What the multimodal agent judge did and concluded."""
 
@@ -202,6 +212,13 @@ class AgentReport(Frozen):
         None,
         description="Why the agent contributed nothing (endpoint down, fatal render failure); "
         "the deterministic verdict then stands.",
+    )
+    checklist: list[PromptCheckItem] = Field(
+        default_factory=list,
+        description="The checklist derived from the prompt (same list for every sample of it).",
+    )
+    checklist_key: str = Field(
+        "", description="Cache key of that checklist (prompt sha256 + model + template)."
     )
 
 
@@ -245,6 +262,11 @@ class Verdict(Frozen):
     )
     gates: list[str] = Field(
         default_factory=list, description="Rubric gates applied (each caps score and dimensions)."
+    )
+    prompt: PromptInfo | None = Field(
+        None,
+        description="The generation prompt judged against: its sha256 and the design spec "
+        "derived from it (null when the judgment had no prompt and no design block).",
     )
 
     def stable_dict(self) -> dict[str, Any]:

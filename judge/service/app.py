@@ -46,6 +46,7 @@ _SUBMISSION_DOC = {
                     "properties": {
                         "file": {"type": "string", "format": "binary"},
                         "task": {"type": "string", "description": "Task as JSON"},
+                        "prompt": {"type": "string", "description": "The generation prompt"},
                         "task_type": {"type": "string"},
                         "rubric": {"type": "string"},
                         "policy": {"type": "string", "description": "RewardPolicy as JSON"},

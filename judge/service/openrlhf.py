@@ -10,7 +10,8 @@ sample has (`fjudge/judge`, `fjudge/verifiable`, `fjudge/preference`; 0 where a 
 with `fjudge/<component>_n` saying which samples have it).
 
 The prompt is cut off the query when it is a prefix, so code in the prompt is never judged as
-the answer, and reaches the judgment as `Task(prompt=...)`. A label that is a JSON object may
+the answer; the prompt goes with the job, so the design-spec checks and the agent's checklist
+judge against it (issue 13). A label that is a JSON object may
 carry `task_type`, `signals`, `group` and `step` for the reward policy. Unknown body keys are
 ignored (not 422) so a newer trainer keeps working. The batch is queued all-or-none
 (`Submitter.add_batch`: 429 with Retry-After when it does not fit).
@@ -36,7 +37,6 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from judge.finish import task_type_of
-from judge.schema import Task
 from judge.schema.service import JobRequest, JobView
 
 if TYPE_CHECKING:
@@ -75,11 +75,12 @@ def to_requests(body: RewardQuery, policy: Any) -> list[JobRequest]:
         opts.setdefault(
             "group", hashlib.sha256(prompt.encode()).hexdigest()[:16] if prompt else None
         )
-        task = Task(prompt=prompt) if prompt else None
-        if task is not None:
+        if prompt:
             # the Task's default type must not stand in for FJUDGE_TASK_TYPE / a label's type
             opts.setdefault("task_type", task_type_of(None, None))
-        out.append(JobRequest(completion=response, policy=policy, task=task, **opts))
+        # The prompt goes with the job: the design-spec checks and the agent's checklist judge
+        # against it (issue 13).
+        out.append(JobRequest(completion=response, policy=policy, prompt=prompt or None, **opts))
     return out
 
 

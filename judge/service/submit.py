@@ -22,7 +22,17 @@ from rubrics import available
 __all__ = ["Submitter", "parse_json_request", "unprocessable"]
 
 UPLOAD_SUFFIXES = (*ARCHIVE_SUFFIXES, *IMAGE_SUFFIXES, ".html", ".htm")
-FORM_FIELDS = {"file", "task", "task_type", "rubric", "policy", "signals", "step", "group"}
+FORM_FIELDS = {
+    "file",
+    "task",
+    "prompt",
+    "task_type",
+    "rubric",
+    "policy",
+    "signals",
+    "step",
+    "group",
+}
 JSON_FORM_FIELDS = {"task", "policy", "signals", "step"}
 _CHUNK = 1 << 20
 

@@ -22,7 +22,7 @@ from judge.finish import reward_for
 from judge.inputs import InputRejected, infra_verdict, materialise, rejected_verdict
 from judge.pipeline import Judge
 from judge.reward import load_policy
-from judge.schema import JudgeOptions, RubricRef, Task, Verdict
+from judge.schema import JudgeOptions, RubricRef, Task, Verdict, with_prompt
 from judge.schema.service import JobView
 from judge.service.metrics import Metrics
 from judge.service.settings import Settings
@@ -150,6 +150,7 @@ class WorkerPool:
         else:
             path = jdir / opts["upload"]
         task = Task.model_validate(opts["task"]) if opts.get("task") else None
+        task = with_prompt(task, opts.get("prompt"))  # the job's prompt over the task's own
         t0 = time.monotonic()
         verdict: Verdict | None = None
         error = None

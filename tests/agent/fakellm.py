@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-SUBTASK_RE = re.compile(r"^- ((?:dim|item):[^:\s]+):", re.M)
+SUBTASK_RE = re.compile(r"^- ((?:dim|item|prompt):[^:\s]+):", re.M)
+SPEC_BLOCK_RE = re.compile(r"<<<UNTRUSTED derived spec [^\n]*>>>\n(.*?)\n<<<END UNTRUSTED", re.S)
 UNTRUSTED_RE = re.compile(r"<<<UNTRUSTED [^\n]*>>>\n.*?\n<<<END UNTRUSTED id=\w+>>>", re.S)
 
 
@@ -144,6 +145,39 @@ def sheet(body: dict[str, Any], base: int) -> dict[str, Any]:
     }
 
 
+def format_name(body: dict[str, Any]) -> str:
+    """The name of the requested `response_format` JSON schema ('' if none)."""
+    fmt = body.get("response_format") or {}
+    return (fmt.get("json_schema") or {}).get("name", "")
+
+
+def checklist(body: dict[str, Any]) -> dict[str, Any]:
+    """A checklist as a model would write it: one item per line of the derived spec it was
+    given (so a test can see the prompt reached the model), padded to eight items."""
+    block = next((m.group(1) for t in texts(body) if (m := SPEC_BLOCK_RE.search(t))), "")
+    items = []
+    for line in block.splitlines():
+        key = re.sub(r"[^a-z0-9]+", "-", line.split(":")[0].split("(")[0].strip().lower()).strip(
+            "-"
+        )
+        kind = (
+            "design"
+            if key.startswith(("colours", "fonts", "forbidden", "text-case"))
+            else "layout"
+            if key.startswith(("columns", "max", "text-flush"))
+            else "interaction"
+            if key == "behaviour"
+            else "content"
+        )
+        items.append({"id": key[:32] or "item", "text": line[:300], "verify": f"look for {line[:200]}",
+                      "kind": kind})  # fmt: skip
+    while len(items) < 8:
+        n = len(items) + 1
+        items.append({"id": f"extra-{n}", "text": f"requirement {n} of the prompt",
+                      "verify": "read the page", "kind": "content"})  # fmt: skip
+    return {"items": items[:12]}
+
+
 class Reviewer:
     """A scripted reviewer: screenshot, read_page, click a button, screenshot, submit scores."""
 
@@ -156,6 +190,8 @@ class Reviewer:
         self.actions = actions
 
     def __call__(self, body: dict[str, Any], n: int) -> Reply:
+        if format_name(body) == "prompt_checklist":
+            return content(body, json.dumps(checklist(body)))
         if "response_format" in body:
             return content(body, json.dumps(sheet(body, self.base)))
         turn = sum(1 for m in body["messages"] if m["role"] == "assistant")
