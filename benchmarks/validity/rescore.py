@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from judge.schema import CheckResult
+from judge.schema import CheckResult, ProbeResult
 from judge.scoring import aggregate
 from rubrics import Rubric
 
@@ -27,5 +27,5 @@ def rescore_verdict(verdict: dict[str, Any], rubric: Rubric) -> float | None:
         if rubric.check_enabled(c["id"])
     ]
     viewports = list(verdict.get("viewports") or rubric.viewports)
-    score, _dims, _per_vp, _gates = aggregate(results, rubric, viewports)
-    return score
+    probes = [ProbeResult.model_validate(p) for p in verdict.get("probes", [])]
+    return aggregate(results, rubric, viewports, probes=probes).score

@@ -125,7 +125,12 @@ def run_until_signal(coro) -> int:
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(sig, task.cancel)  # type: ignore[union-attr]
+            try:
+                loop.add_signal_handler(sig, task.cancel)  # type: ignore[union-attr]
+            except (RuntimeError, ValueError):
+                # Not the main thread (the CLI called from a worker thread, e.g. a test runner or
+                # an embedding app): signals are the host's to handle there.
+                break
         try:
             return await coro
         except asyncio.CancelledError:
