@@ -6,8 +6,9 @@
 Inputs travel as bytes (directories as an in-memory tar without node_modules/.git), so actors
 on other nodes need no shared filesystem; the build cache directory (`options.cache_dir`) is
 shared by every actor on a node. Actors restart when they die (`max_restarts`) and Ray re-runs
-their in-flight tasks (`max_task_retries`); a task that still fails becomes an `infra_error`
-verdict for that input, never a low score. At most `max_in_flight` tasks are outstanding
+their in-flight tasks (`max_task_retries`); an input whose task still fails, or whose verdict is
+an `infra_error`, is judged again on another actor (`resubmits` times) before it becomes an
+`infra_error` verdict for that input, never a low score. At most `max_in_flight` tasks are outstanding
 (counted from the next verdict to be yielded, so the reorder buffer is bounded too).
 """
 
@@ -120,6 +121,7 @@ class RayScorer:
         max_in_flight: int | None = None,
         max_restarts: int = 3,
         max_task_retries: int = 3,
+        resubmits: int = 2,
     ) -> None:
         self.task: Task | None = None
         if options.task is not None:  # read here: actors may run where the file is not
@@ -139,30 +141,42 @@ class RayScorer:
             for _ in range(n)
         ]
         self.max_in_flight = max_in_flight or n * concurrency * 2
+        self.resubmits = resubmits
         self.ref = RubricRef(id=options.rubric, version="?")
 
     def score(self, paths: list[Path]) -> Iterator[Verdict]:
         """One verdict per path, yielded in input order."""
         task_json = self.task.model_dump_json() if self.task else None
-        pending: dict[Any, int] = {}
+        pending: dict[Any, tuple[int, int]] = {}  # ref -> (input index, attempt)
         done: dict[int, Verdict] = {}
+
+        def submit(i: int, attempt: int) -> None:
+            # A resubmission goes to another actor than the one that failed it.
+            actor = self.actors[(i + attempt) % len(self.actors)]
+            try:
+                name, data, is_dir = pack_input(paths[i])
+            except OSError as exc:
+                done[i] = infra_verdict(f"cannot read input: {exc}", self.ref)
+            else:
+                pending[actor.score.remote(name, data, is_dir, task_json)] = (i, attempt)
+
         nxt = 0  # next index to submit
         out = 0  # next index to yield
         while out < len(paths):
             while nxt < len(paths) and nxt < out + self.max_in_flight:
-                actor = self.actors[nxt % len(self.actors)]
-                try:
-                    name, data, is_dir = pack_input(paths[nxt])
-                except OSError as exc:
-                    done[nxt] = infra_verdict(f"cannot read input: {exc}", self.ref)
-                else:
-                    pending[actor.score.remote(name, data, is_dir, task_json)] = nxt
+                submit(nxt, 0)
                 nxt += 1
             if out not in done:
                 ready, _ = ray.wait(list(pending), num_returns=1)
                 for ref in ready:
-                    i = pending.pop(ref)
-                    done[i] = self._result(ref)
+                    i, attempt = pending.pop(ref)
+                    verdict = self._result(ref)
+                    if verdict.status == "infra_error" and attempt < self.resubmits:
+                        # An actor that died (or whose browser did) mid-task is an environment
+                        # fault, not the input's: judge it again elsewhere before saying so.
+                        submit(i, attempt + 1)
+                    else:
+                        done[i] = verdict
             while out in done:
                 yield done.pop(out)
                 out += 1
