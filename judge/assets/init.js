@@ -1,7 +1,7 @@
 // Runs before any page script, in every frame. Makes the page deterministic and harmless:
 // seeded Math.random, non-blocking dialogs, no popups; records what the page tried.
 (() => {
-  const rec = (window.__fjudge = { dialogs: [], popups: [], rejections: [], errors: [] });
+  const rec = (window.__fjudge = { dialogs: [], popups: [], rejections: [], errors: [], media: 0 });
   // mulberry32: small, fast, good enough for UI randomness; the seed is fixed per judgment.
   let s = 0x9e3779b9 >>> 0;
   Math.random = function random() {
@@ -36,4 +36,9 @@
     if (rec.rejections.length < 50) rec.rejections.push(String(e.reason && (e.reason.stack || e.reason.message) || e.reason).slice(0, 500));
   });
   window.addEventListener("beforeunload", (e) => { e.stopImmediatePropagation(); }, true);
+  // Sound is a response too (a sound board changes nothing on screen): count media plays.
+  if (window.HTMLMediaElement) {
+    const play = HTMLMediaElement.prototype.play;
+    HTMLMediaElement.prototype.play = function () { rec.media++; return play.apply(this, arguments); };
+  }
 })();
