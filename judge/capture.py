@@ -1,6 +1,6 @@
 """Open a submission in a fresh isolated context, let it settle, and capture every viewport.
 
-Determinism: fixed clock (Playwright's clock), seeded Math.random (assets/init.js), reduced
+Determinism: fixed clock and seeded Math.random (assets/init.js), reduced
 motion, animations disabled and caret hidden in screenshots, device scale factor 1, UTC, en-US.
 Settling waits for load, fonts, pending images and in-flight loopback requests, each bounded;
 there is no fixed sleep anywhere.
@@ -21,9 +21,12 @@ from judge.mirror.tables import KNOWN_HOSTS
 from judge.preview import PLACEHOLDER_PNG, Site
 from judge.schema import ElementInfo, PageEvents, ViewportCapture
 
-INIT_JS = script("init")
-SNAPSHOT_JS = script("snapshot")
+# The fixed clock is ours (assets/init.js), not Playwright's `clock`: Playwright's fake clock
+# wraps timers and turns an exception thrown in a setTimeout callback into a console message,
+# so a page that crashes a tick after load would never count as crashing.
 FIXED_TIME = dt.datetime(2025, 1, 15, 10, 30, tzinfo=dt.UTC)
+INIT_JS = script("init").replace("__FJUDGE_FIXED_MS__", str(int(FIXED_TIME.timestamp() * 1000)))
+SNAPSHOT_JS = script("snapshot")
 MAX_ELEMENTS = 2500
 _SETTLE_JS = """async (ms) => {
   const cap = new Promise((r) => setTimeout(r, ms));
@@ -102,7 +105,6 @@ async def open_session(
         proxy=site.proxy,
         java_script_enabled=True,
     )
-    await context.clock.set_fixed_time(FIXED_TIME)
     await context.add_init_script(INIT_JS)
     origin = site.origin
 
@@ -236,6 +238,7 @@ async def capture_viewport(s: PageSession, name: str, width: int, height: int) -
         height=height,
         screenshot=png,
         doc_width=snap["doc_width"],
+        scrolls_x=snap.get("scrolls_x"),
         doc_height=snap["doc_height"],
         body_text_length=snap["body_text_length"],
         elements=[ElementInfo.model_validate(e) for e in snap["elements"]],

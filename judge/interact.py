@@ -196,6 +196,8 @@ async def page_info(page: Page) -> PageInfo:
 
 
 def _action(c: Control) -> str:
+    if "dblclick" in c.listens and "click" not in c.listens:
+        return "dblclick"
     return {
         "text": "type",
         "select": "select",

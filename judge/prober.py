@@ -224,12 +224,23 @@ class Prober:
         if action == "hover":
             await page.mouse.move(cx, cy)
             return await self._wait()
-        if action == "click":
+        if action in ("click", "dblclick"):
             was = await self._checked(c)
-            await page.mouse.click(cx, cy)
+            s0 = await self._state()
+            await page.mouse.click(cx, cy, click_count=2 if action == "dblclick" else 1)
             s1 = await self._wait()
             if s1 is not None and c.kind == "check" and await self._checked(c) != was:
                 out.effects.append("state")
+            if (
+                action == "click"
+                and c.listened
+                and s1 is not None
+                and not _diff(s0, s1, c.selector)
+            ):
+                # Nothing yet: a tester clicks again — "double-click to like" pages react
+                # to the second click only.
+                await page.mouse.click(cx, cy)
+                s1 = await self._wait()
             return s1
         if action == "select":
             n = max(1, len(c.options))
@@ -410,6 +421,8 @@ def _diff(s0: dict[str, Any] | None, s1: dict[str, Any] | None, selector: str) -
         eff.append("popup")
     if s1.get("media", 0) > s0.get("media", 0):
         eff.append("media")
+    if s1.get("form") != s0.get("form") and "state" not in eff:
+        eff.append("state")
     return eff
 
 

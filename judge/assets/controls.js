@@ -260,6 +260,9 @@
         dialogs: (window.__fjudge && window.__fjudge.dialogs.length) || 0,
         popups: (window.__fjudge && window.__fjudge.popups.length) || 0,
         media: (window.__fjudge && window.__fjudge.media) || 0,
+        // Checked boxes and chosen options: a custom switch may change nothing else.
+        form: Array.from(document.querySelectorAll("input[type=checkbox],input[type=radio],select"))
+          .map((i) => (i.tagName === "SELECT" ? i.selectedIndex : i.checked ? 1 : 0)).join(""),
         text: document.body ? document.body.innerText.length : 0,
       };
     },

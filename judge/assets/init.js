@@ -25,6 +25,21 @@
       return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
     };
   }
+  // A fixed clock: `Date.now()` and `new Date()` always give the same instant (timers still
+  // run), so a page that prints the time or the date renders the same on every run.
+  const NativeDate = Date;
+  const FIXED = __FJUDGE_FIXED_MS__;
+  function FixedDate(...args) {
+    if (!new.target) return new NativeDate(FIXED).toString();
+    return args.length ? new NativeDate(...args) : new NativeDate(FIXED);
+  }
+  FixedDate.prototype = NativeDate.prototype;
+  Object.setPrototypeOf(FixedDate, NativeDate);
+  FixedDate.now = () => FIXED;
+  FixedDate.parse = NativeDate.parse;
+  FixedDate.UTC = NativeDate.UTC;
+  Object.defineProperty(FixedDate.prototype, "constructor", { value: FixedDate, configurable: true, writable: true });
+  window.Date = FixedDate;
   // Dialog storms cannot block the judge: dialogs return at once and are recorded.
   const note = (kind) => (msg) => { if (rec.dialogs.length < 100) rec.dialogs.push(`${kind}: ${String(msg).slice(0, 200)}`); };
   window.alert = note("alert");

@@ -40,4 +40,23 @@ def evidence(cap: ViewportCapture, e: ElementInfo, detail: str | None = None) ->
 
 
 def text_like(e: ElementInfo) -> bool:
-    return e.visible and (bool(e.text) or e.clickable) and not is_screen_reader_only(e)
+    return seen(e) and (bool(e.text) or e.clickable) and not is_screen_reader_only(e)
+
+
+def shown(e: ElementInfo) -> BBox:
+    """The part of the element's box its ancestors let through (its whole box if unknown)."""
+    return e.shown if e.shown is not None else e.bbox
+
+
+def seen(e: ElementInfo, min_share: float = 0.25) -> bool:
+    """A reader can see it: rendered, not (nearly) transparent through its ancestors, and not
+    clipped away by them (at least `min_share` of its box shows)."""
+    if not e.visible or e.effective_opacity < 0.1:
+        return False
+    whole = area(e.bbox)
+    return whole > 0 and area(shown(e)) >= min_share * whole
+
+
+def within(els: list[ElementInfo], i: int, tags: set[str]) -> bool:
+    """The element or one of its captured ancestors has one of these tags."""
+    return els[i].tag in tags or any(els[a].tag in tags for a in ancestors(els, i))

@@ -23,8 +23,11 @@ from judge.prober import Outcome, Prober
 from judge.schema import CheckResult, Evidence, Interaction
 
 DIM = "interaction"
-EXPECT_RESPONSE = {"click", "type", "flow", "select", "slide", "draw", "drag", "key"}
+EXPECT_RESPONSE = {"click", "dblclick", "type", "flow", "slide", "draw", "drag", "key"}
+NATIVE = {"button", "a", "summary"}
 DEAD = 0.4  # cost of one dead control of ordinary prominence
+VALUE_FIELDS = {"number", "tel", "url", "password", "email"}  # settings, not Enter-to-act
+MAIN_CONTROLS = 4  # the most prominent controls that make up "the page's main controls"
 
 
 def weight(c: Control) -> float:
@@ -104,7 +107,23 @@ async def interaction(ctx: CheckContext) -> list[CheckResult]:
     primary = [o for o in acted if o.action in ("flow", "type")]
     if primary:
         out.append(_flows(primary, vp))
+    if ctx.external_api:
+        out = [_api_dependent(r) for r in out]
     return out
+
+
+def _api_dependent(r: CheckResult) -> CheckResult:
+    """A page waiting on a live API (blocked while judging) may do nothing for that reason:
+    its interaction findings say so and cost half."""
+    if r.score is None or r.score >= 1 or r.id == "interaction.reachable":
+        return r
+    return r.model_copy(
+        update={
+            "score": 1.0 - (1.0 - r.score) / 2,
+            "message": r.message + " (the page depends on an external API that cannot be "
+            "reached while judging)",
+        }
+    )
 
 
 def _reachability(the_plan: Plan, outcomes: list[Outcome], vp: str | None) -> CheckResult:
@@ -174,22 +193,38 @@ def _expects(o: Outcome) -> bool:
 
 
 def _responsive(acted: list[Outcome], info) -> CheckResult:
-    """Prominence-weighted share of exercised controls that visibly responded."""
+    """Positive evidence: the page's main controls — its forms and fields and its most
+    prominent buttons — visibly respond. A page whose main controls all do nothing earns 0."""
     judged = [o for o in acted if _expects(o)]
     if not judged or info.is_design:
         why = "a design without script: controls are drawn, not wired" if judged else None
         return result("interaction.responsive", DIM, None, why or "no control that should respond")
-    total = sum(weight(o.control) for o in judged)
-    good = [o for o in judged if _responded(o) and not o.errors]
-    share = sum(weight(o.control) for o in good) / total
+    forms = [o for o in judged if o.action in ("flow", "type")]
+    others = sorted(
+        (o for o in judged if o.action not in ("flow", "type") and o.setup is None),
+        key=lambda o: -o.control.prominence,
+    )
+    main = forms + others[: max(2, MAIN_CONTROLS - len(forms))]
+    total = sum(weight(o.control) for o in main)
+    good = [o for o in main if _responded(o) and not o.errors]
+    share = sum(weight(o.control) for o in good) / total if total else 0.0
     return result(
         "interaction.responsive",
         DIM,
         share,
-        f"{len(good)} of {len(judged)} exercised control(s) responded without error",
+        f"{len(good)} of the page's {len(main)} main control(s) respond"
+        + ("" if share >= 1 else f"; {_first_dead(main)} does nothing"),
         severity="info" if share >= 1 else ("minor" if share >= 0.75 else "major"),
-        data={"exercised": len(judged), "responded": len(good)},
+        data={"main": len(main), "responded": len(good), "exercised": len(judged)},
     )
+
+
+def _first_dead(main: list[Outcome]) -> str:
+    o = next((o for o in main if not _responded(o) or o.errors), None)
+    if o is None:
+        return "one"
+    c = o.control
+    return f"'{c.label[:30]}'" if c.label else c.selector
 
 
 def _responded(o: Outcome) -> bool:
@@ -209,17 +244,29 @@ def _broken(acted: list[Outcome], vp: str | None, the_plan: Plan) -> CheckResult
             f"a static design (no script): {len(dead)} control(s) do nothing, as drawn",
         )
     findings: list[tuple[Outcome, str, float]] = []
+    weak = 0.0  # listeners that showed nothing: often state-dependent (clearing an empty list)
     for o in acted:
         c = o.control
+        name = f"'{c.label[:30]}'" if c.label else c.selector
         if o.note == "typing does not reach the field":
-            findings.append((o, f"typing into '{c.label or c.selector}' does nothing", 1.2))
-        elif c.looks_disabled and o.responded and o.action == "click":
-            findings.append((o, f"looks disabled but acts ({'+'.join(o.effects)})", 0.25))
-        elif o.action == "click" and c.kind in ("button", "link") and not o.responded:
-            name = f"{c.kind} '{c.label[:30]}'" if c.label else c.kind
-            findings.append((o, f"{name} does nothing when clicked", DEAD * weight(c)))
-        elif o.action in ("slide", "draw", "drag", "select") and not o.responded:
-            findings.append((o, f"{o.action} on '{c.label or c.selector}' changes nothing", 0.3))
+            findings.append((o, f"typing into {name} does nothing", 1.2))
+            continue
+        if c.looks_disabled and o.responded and o.action == "click":
+            findings.append((o, f"{name} looks disabled but acts", 0.25))
+            continue
+        if o.responded or o.action not in ("click", "dblclick", "slide", "draw", "drag"):
+            continue
+        native = c.tag in NATIVE or c.type in ("button", "submit", "image") or bool(c.listens)
+        if not c.listened and (c.tag in NATIVE or c.type in ("button", "submit", "image")):
+            # A button (or in-page link) with nothing listening: it cannot do anything.
+            findings.append((o, f"{c.kind} {name} does nothing when clicked", DEAD * weight(c)))
+        elif not c.listened:
+            findings.append(
+                (o, f"{name} looks clickable but nothing responds", 0.4 * DEAD * weight(c))
+            )
+        elif native and weak < 0.3:
+            weak += 0.1 * weight(c)
+            findings.append((o, f"{name} shows no visible response", 0.1 * weight(c)))
     if not findings:
         return result("interaction.broken", DIM, 1.0, "no dead or misleading controls")
     penalty = sum(p for _, _, p in findings)
@@ -264,11 +311,13 @@ def _flow_score(o: Outcome) -> tuple[float, str]:
     if o.visible_result or "dialog" in o.effects:
         return 1.0, "shows a result"
     if o.action == "type":
-        if o.enter_effects or "dom-on-typing" in o.effects:
+        if o.enter_effects or "dom-on-typing" in o.effects or o.effects:
             return 1.0, "responds to typing or Enter"
+        if o.control.type in VALUE_FIELDS:
+            return 1.0, "a value field: it keeps what was typed"
         return 0.0, "typing and pressing Enter does nothing"
     if "navigation" in o.effects:
-        return 0.4, "reloads/navigates without an in-page result"
+        return 0.8, "reloads the page without showing a result"
     if o.responded:
         return 0.7, "changes the page but the input does not show up"
     return 0.0, "nothing happens"

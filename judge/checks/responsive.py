@@ -8,7 +8,7 @@ fixed-width containers wider than the viewport, collapsed layouts.
 from __future__ import annotations
 
 from judge.checks.base import CheckContext, check, result
-from judge.checks.geometry import ancestors, evidence, is_screen_reader_only
+from judge.checks.geometry import ancestors, evidence, is_screen_reader_only, seen
 from judge.schema import CheckResult, ElementInfo, ViewportCapture
 
 DIM = "responsive"
@@ -213,14 +213,28 @@ async def text_size(ctx: CheckContext) -> list[CheckResult]:
 
 @check("responsive.fixed_width", DIM, order=43)
 async def fixed_width(ctx: CheckContext) -> list[CheckResult]:
-    """Containers wider than the viewport (even when the overflow is hidden)."""
+    """Containers wider than the screen whose text or controls are cut off at its edge.
+
+    When the page scrolls sideways instead, layout.overflow reports it; a decorative layer
+    wider than the screen (a blurred background) cuts off nothing a reader needs.
+    """
     out = []
     for cap in ctx.captures.values():
+        if cap.scrolls_x:
+            continue  # reported (once) as overflow
         els = cap.elements
         scrollers = {
             i
             for i, e in enumerate(els)
             if e.overflow_x in ("auto", "scroll") and e.bbox.width <= cap.width + 1
+        }
+        cut = {
+            i
+            for i, e in enumerate(els)
+            if (e.text or e.clickable)
+            and seen(e)
+            and e.bbox.x + e.bbox.width > cap.width + 2
+            and not (ancestors(els, i) & scrollers)
         }
         wide = {
             i
@@ -229,14 +243,15 @@ async def fixed_width(ctx: CheckContext) -> list[CheckResult]:
             and e.bbox.width > cap.width + 2
             and e.tag not in ("html", "body")
             and not (ancestors(els, i) & scrollers)
+            and any(i in ancestors(els, j) or i == j for j in cut)
         }
         outer = [els[i] for i in sorted(wide) if not (ancestors(els, i) & wide)]
         score = max(0.0, 1.0 - 0.4 * len(outer))
         msg = (
-            f"{len(outer)} container(s) wider than the {cap.width}px viewport, e.g. "
-            f"{outer[0].selector} ({outer[0].bbox.width:.0f}px)"
+            f"{len(outer)} container(s) wider than the {cap.width}px screen cut off their text "
+            f"or controls, e.g. {outer[0].selector} ({outer[0].bbox.width:.0f}px) — let it shrink"
             if outer
-            else "no container wider than the viewport"
+            else "nothing cut off at the screen's edge"
         )
         out.append(
             _res("responsive.fixed_width", cap, score, msg, outer, "wider than the viewport")
