@@ -34,6 +34,7 @@ from judge.checks.base import CheckContext
 from judge.finish import Finisher
 from judge.mirror import mirror_for
 from judge.preview import PreviewServer, Site
+from judge.rubric_check import load_rubric as checked_rubric
 from judge.runner import run_checks
 from judge.schema import (
     AgentReport,
@@ -81,7 +82,7 @@ class Judge:
         from judge.agent.service import resolve as resolve_agent
 
         self.options = options or JudgeOptions()
-        self.rubric = load_rubric(self.options.rubric)
+        self.rubric = checked_rubric(self.options.rubric)  # no-op keys are errors
         # Agent mode resolution raises AgentConfigError (a usage error) if misconfigured; the
         # calibration is refused here (CalibrationMismatch) if it belongs to another rubric.
         self.agent = resolve_agent(self.options)

@@ -99,7 +99,10 @@ _LOCK = threading.Lock()
 
 def shared_host(options: JudgeOptions | None = None) -> JudgeHost:
     """The process-wide host for these options (created on first use, warm afterwards)."""
+    from judge.rubric_check import load_rubric
+
     options = options or default_options()
+    load_rubric(options.rubric)  # a rubric key that would do nothing fails here, not mid-run
     key = options.model_dump_json()
     with _LOCK:
         host = _HOSTS.get(key)

@@ -35,7 +35,17 @@ text-align:left;vertical-align:top}th{background:#eef1f7}.score{font-weight:600}
 img.crop{max-width:320px;max-height:220px;border:1px solid #ccd;margin:2px}
 code{background:#eef1f7;padding:0 3px;border-radius:3px;word-break:break-all}
 .bar{display:inline-block;height:10px;background:#2f5bd3;vertical-align:middle}
+.fix{background:#fff;border:1px solid #dde;border-left:4px solid #c25a00;padding:8px 14px;
+max-width:1100px}.fix li{margin:4px 0}.where{color:#556;font-size:12px}
+td.msg{max-width:760px}
 """
+
+
+def short(text: str, limit: int = 160) -> str:
+    """`text` in at most `limit` characters, cut at a word boundary with … (never mid-word)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 def _data_uri(png: bytes) -> str:
@@ -118,8 +128,10 @@ def _findings(verdict: Verdict, images: dict[str, bytes]) -> str:
             evs.append(" · ".join(bits) + img)
         rows.append(
             f"<tr><td>{n}</td><td class='sev-{c.severity}'>{c.severity}</td>"
-            f"<td><code>{escape(c.id)}</code></td><td>{_fmt(c.score)}</td>"
-            f"<td>{escape(c.message)}<ul>{''.join(f'<li>{e}</li>' for e in evs)}</ul></td></tr>"
+            f"<td><code>{escape(c.id)}</code><div class=where>{escape(c.dimension)}"
+            f"{' · ' + escape(c.viewport) if c.viewport else ''}</div></td>"
+            f"<td>{_fmt(c.score)}</td><td class=msg>{escape(c.message)}"
+            f"<ul>{''.join(f'<li>{e}</li>' for e in evs)}</ul></td></tr>"
         )
     if not rows:
         return "<p>No findings.</p>"
@@ -198,6 +210,25 @@ def _blocked(verdict: Verdict) -> str:
     )
 
 
+def _fix_first(verdict: Verdict) -> str:
+    """The three findings that cost the most — one per check, so one problem seen at three
+    viewports does not fill the list — as a short list to act on."""
+    top: list[CheckResult] = []
+    for c in findings(verdict):
+        if c.score is not None and all(c.id != t.id for t in top):
+            top.append(c)
+        if len(top) == 3:
+            break
+    if not top:
+        return ""
+    items = "".join(
+        f"<li><b>{escape(c.dimension)}</b>: {escape(c.message)}"
+        f" <span class=where>({escape(c.id)}, score {c.score:.2f})</span></li>"
+        for c in top
+    )
+    return f"<h2>Fix first</h2><div class=fix><ol>{items}</ol></div>"
+
+
 def render_html(judgment: Judgment) -> str:
     """The report page for one judgment."""
     v = judgment.verdict
@@ -216,7 +247,9 @@ def render_html(judgment: Judgment) -> str:
 <p>{escape(v.reason or "")}</p>
 <p>rubric <code>{escape(v.rubric.id)} {escape(v.rubric.version)}</code> · judge
 {escape(v.judge.name)} {escape(v.judge.version)} ({v.judge.mode}) · input {v.input.kind}
-<code>{v.input.sha256[:16]}</code> · {escape(timings)}</p>
+<code>{v.input.sha256[:16]}</code></p>
+<details><summary>timings</summary><p>{escape(timings)}</p></details>
+{_fix_first(v)}
 <h2>Scores</h2>{_dims(v)}
 <h2>Screenshots</h2><div class=shots>{"".join(shots) or "<p>No screenshots.</p>"}</div>
 <h2>Findings (worst first)</h2>{_findings(v, judgment.images)}
@@ -258,7 +291,7 @@ def write_index(rows: Iterable[tuple], out_dir: Path) -> Path:
         body.append(
             f"<tr><td>{label}</td><td>{v.status}</td><td class=score>{score}</td>"
             f"<td>{escape(dims)}</td>"
-            f"<td>{escape(worst[0].message[:160]) if worst else ''}</td></tr>"
+            f"<td>{escape(short(worst[0].message)) if worst else ''}</td></tr>"
         )
     html = (
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>fjudge batch</title>"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -26,3 +28,30 @@ def find_task(root: Path) -> Task | None:
         if (root / name).is_file():
             return read_task(root / name)
     return None
+
+
+def prompt_text(prompt: Any) -> str:
+    """A prompt as plain text: a string, or the system/user contents of a chat message list."""
+    if prompt is None:
+        return ""
+    if isinstance(prompt, str):
+        return prompt
+    if isinstance(prompt, Sequence):
+        parts = []
+        for m in prompt:
+            if isinstance(m, Mapping) and m.get("role", "user") in ("system", "user"):
+                c = m.get("content", "")
+                if isinstance(c, list):  # multimodal parts: keep the text ones
+                    c = "".join(p.get("text", "") for p in c if isinstance(p, Mapping))
+                parts.append(str(c))
+        return "\n\n".join(p for p in parts if p)
+    return str(prompt)
+
+
+def task_with_prompt(prompt: str, base: Task | None = None) -> Task | None:
+    """The task a sample is judged against: `base` (a task file) with the sample's generation
+    prompt filled in, or just the prompt; None when there is neither."""
+    if not prompt:
+        return base
+    data = base.model_dump() if base is not None else {}
+    return Task.model_validate({**data, "prompt": prompt})

@@ -5,8 +5,10 @@ With TRL installed:
     from judge.adapters.trl import make_reward_func
     trainer = GRPOTrainer(model="Qwen/...", reward_funcs=[make_reward_func(policy=POLICY)],
                           args=GRPOConfig(...), train_dataset=dataset)
-Dataset columns `task_type` and any policy signal (`tests_passed`, `win_rate`) reach the policy.
-This script calls the function exactly as GRPOTrainer does, without TRL.
+    # or make_reward_func(policy=POLICY, asynchronous=True): TRL awaits it on its own loop
+Dataset columns `task_type` and any policy signal (`tests_passed`, `win_rate`) reach the policy;
+the prompt reaches the judgment. This script calls the function exactly as GRPOTrainer does
+(TRL 1.9), without TRL.
 """
 
 from pathlib import Path
@@ -25,11 +27,15 @@ if __name__ == "__main__":
         [{"role": "assistant", "content": "Sorry, no page."}],
         [{"role": "assistant", "content": PAGE}],
     ]
+    logged: dict[str, float] = {}
     values = reward(
         prompts=prompts,
         completions=completions,
+        completion_ids=[[1], [2], [3]],
         task_type=["frontend", "frontend", "backend"],
         tests_passed=[0.8, 0.0, 0.5],
         trainer_state=SimpleNamespace(global_step=600),
+        log_metric=logged.__setitem__,
     )
     print("rewards:", values)
+    print("logged:", logged)

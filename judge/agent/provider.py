@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -24,6 +25,49 @@ from typing import Any
 from urllib.parse import urlparse
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 529}
+
+# What a server's refusal means for fjudge, and the server flag that fixes it (vLLM, SGLang,
+# Ollama wordings). Matched on the error text of a non-retryable 4xx.
+REFUSALS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"enable-auto-tool-choice|auto\W+tool\W+choice", re.I),
+        "the server does not accept tool_choice='auto': start vLLM with "
+        "--enable-auto-tool-choice --tool-call-parser <parser for the model, e.g. hermes>",
+    ),
+    (
+        re.compile(r"tool[-_ ]call[-_ ]parser|tool[-_ ]parser", re.I),
+        "the server has no tool-call parser: start SGLang with --tool-call-parser <parser, "
+        "e.g. qwen25> (vLLM: --enable-auto-tool-choice --tool-call-parser <parser>)",
+    ),
+    (
+        re.compile(r"does not support tools|tools? (are|is) not supported|tool_choice", re.I),
+        "the model or server does not support tool calling (fjudge's agent needs it): pick a "
+        "model with tool support (Ollama: one listed with the 'tools' capability)",
+    ),
+    (
+        re.compile(
+            r"not a multimodal|does not support (image|vision)|image input|at most 0 image"
+            r"|images? (are|is) not supported|multi-?modal",
+            re.I,
+        ),
+        "the model does not take images: use a vision-language model (vLLM: check "
+        "--limit-mm-per-prompt allows an image)",
+    ),
+    (
+        re.compile(r"json_schema|response_format|structured|guided|grammar", re.I),
+        "the server cannot enforce response_format json_schema: vLLM has structured outputs "
+        "on by default (do not disable them; older: --guided-decoding-backend xgrammar), "
+        "SGLang needs --grammar-backend xgrammar",
+    ),
+]
+
+
+def explain_refusal(text: str) -> str | None:
+    """The server flag or capability a refusal points to, in plain words, if recognised."""
+    for pattern, advice in REFUSALS:
+        if pattern.search(text):
+            return advice
+    return None
 
 
 class ProviderDown(Exception):
@@ -231,7 +275,11 @@ class Provider:
             except openai.APIStatusError as exc:
                 last = f"HTTP {exc.status_code}: {str(exc)[:200]}"
                 if exc.status_code not in RETRY_STATUS:
-                    raise ProviderDown(f"{cfg.endpoint_host} refused the request: {last}") from exc
+                    hint = explain_refusal(str(exc))
+                    why = f" — {hint}" if hint else ""
+                    raise ProviderDown(
+                        f"{cfg.endpoint_host} refused the request: {last}{why}"
+                    ) from exc
                 wait = retry_after(exc.response.headers)
             except (openai.APITimeoutError, openai.APIConnectionError) as exc:
                 last = f"{type(exc).__name__}: {str(exc)[:200]}"

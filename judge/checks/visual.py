@@ -73,9 +73,7 @@ async def visual_quality(ctx: CheckContext) -> list[CheckResult]:
     parts = model.contributions(feats)
     worst = sorted(parts.items(), key=lambda kv: kv[1])[:3]
     best = sorted(parts.items(), key=lambda kv: -kv[1])[:3]
-    msg = "lowered by " + ", ".join(f"{k} ({v:+.2f})" for k, v in worst if v < 0)
-    if not any(v < 0 for _, v in worst):
-        msg = "no feature lowers the score"
+    msg = _visual_message(cap.name, worst, feats, model.norms)
     return [
         result(
             "visual.quality",
@@ -91,6 +89,162 @@ async def visual_quality(ctx: CheckContext) -> list[CheckResult]:
             },
         )
     ]
+
+
+# Plain words for the features a visual score can be lowered by: (too high, too low, fix).
+# `{v}` is the measured value and `{typ}` the typical range (interquartile range of real
+# websites, judge.visual.model.NORMS), both in the feature's own unit (see _UNITS).
+_WORDS: dict[str, tuple[str, str, str]] = {
+    "edge_density": (
+        "very busy: {v} of the area is edges/text; typical pages {typ}",
+        "very sparse: only {v} of the area has edges or text; typical pages {typ}",
+        "fewer borders and dividers, more whitespace between sections",
+    ),
+    "text_block_share": (
+        "text-heavy: {v} of the screen looks like dense text; typical pages {typ}",
+        "little readable text: {v} of the screen is text; typical pages {typ}",
+        "break long text into shorter sections with headings",
+    ),
+    "lab_chroma_std": (
+        "colour strength varies a lot (chroma spread {v}; typical {typ}): loud and muted "
+        "colours compete",
+        "colour strength is flat (chroma spread {v}; typical {typ})",
+        "keep one or two accent colours and mute the rest",
+    ),
+    "balance_x": (
+        "evenly weighted left to right (balance {v}; typical {typ})",
+        "lopsided: the visual weight sits to one side (balance {v}; typical {typ})",
+        "centre the main content or balance the columns",
+    ),
+    "balance_y": (
+        "evenly weighted top to bottom (balance {v}; typical {typ})",
+        "top- or bottom-heavy (vertical balance {v}; typical {typ})",
+        "spread content over the screen height",
+    ),
+    "dominant_share": (
+        "one flat colour covers {v} of the screen (typical {typ}): large empty areas",
+        "no calm background: the most common colour covers only {v} (typical {typ})",
+        "give the page one calm background colour",
+    ),
+    "contrast_rms": (
+        "harsh contrast (luminance spread {v}; typical {typ})",
+        "low contrast overall (luminance spread {v}; typical {typ}): washed out",
+        "darker text and clearer light/dark separation between sections",
+    ),
+    "palette_size": (
+        "many colours: {v} colour(s) cover 90% of the page (typical {typ})",
+        "very few colours: {v} colour(s) cover 90% of the page (typical {typ})",
+        "a small palette: one background, one text colour, one or two accents",
+    ),
+    "val_std": (
+        "strong light/dark swings (brightness spread {v}; typical {typ})",
+        "flat brightness: little light/dark structure (spread {v}; typical {typ})",
+        "separate sections with background shades or images",
+    ),
+    "quadtree_depth": (
+        "fine detail everywhere (detail depth {v}; typical {typ})",
+        "large plain areas with little detail (detail depth {v}; typical {typ})",
+        "fill empty areas with content, imagery or structure",
+    ),
+    "photo_block_share": (
+        "photo-heavy: {v} of the screen is photographic (typical {typ})",
+        "no imagery: {v} of the screen is photographic (typical {typ})",
+        "fewer or smaller photos",
+    ),
+    "hue_spread": (
+        "many different hues (hue spread {v}; typical {typ})",
+        "a single hue (hue spread {v}; typical {typ})",
+        "stick to a few related hues",
+    ),
+    "colourfulness": (
+        "very colourful (colourfulness {v}; typical {typ})",
+        "dull, nearly colourless (colourfulness {v}; typical {typ})",
+        "add an accent colour",
+    ),
+    "blankness": (
+        "mostly empty: {v} of the screen is one plain colour (typical {typ})",
+        "hardly any plain background: {v} (typical {typ})",
+        "put content where the screen is empty",
+    ),
+    "align_left_edges": (
+        "misaligned: text blocks start at many different left edges ({v}; typical {typ})",
+        "very uniform left edges ({v}; typical {typ})",
+        "align blocks to a few shared left edges (a grid)",
+    ),
+    "font_families": (
+        "{v} font families (typical {typ})",
+        "{v} font family (typical {typ})",
+        "use one or two font families",
+    ),
+    "font_sizes": (
+        "{v} different font sizes (typical {typ})",
+        "{v} font sizes (typical {typ})",
+        "use a small type scale (4–6 sizes)",
+    ),
+}
+# How a feature's value reads: share → percent, log2 count → count, count → integer.
+_UNITS = {
+    "edge_density": "share",
+    "text_block_share": "share",
+    "dominant_share": "share",
+    "photo_block_share": "share",
+    "blankness": "share",
+    "align_left_edges": "share",
+    "palette_size": "log2",
+    "font_families": "count",
+    "font_sizes": "count",
+}
+
+
+def _fmt(name: str, x: float) -> str:
+    unit = _UNITS.get(name)
+    if unit == "share":
+        return f"{max(0.0, x):.0%}"
+    if unit == "log2":
+        return f"{2**x:.0f}"
+    if unit == "count":
+        return f"{max(0.0, x):.0f}"
+    return f"{x:.2f}"
+
+
+def _typical(name: str, norm: tuple[float, float]) -> str:
+    """The middle half of real websites: median ± 0.674·(IQR/1.35)."""
+    centre, scale = norm
+    lo, hi = centre - 0.674 * scale, centre + 0.674 * scale
+    return f"{_fmt(name, lo)}–{_fmt(name, hi)}"
+
+
+def finding_text(name: str, value: float, norm: tuple[float, float], high: bool) -> str:
+    """What one feature says about the page, in plain words, with the typical range."""
+    v, typ = _fmt(name, value), _typical(name, norm)
+    words = _WORDS.get(name)
+    if words is None:
+        from judge.visual.features import FEATURE_DOCS
+
+        doc = FEATURE_DOCS.get(name, name).rstrip(".")
+        return f"{name} is {'high' if high else 'low'} ({v}; typical {typ}): {doc}"
+    return (words[0] if high else words[1]).format(v=v, typ=typ)
+
+
+def _visual_message(
+    viewport: str,
+    worst: list[tuple[str, float]],
+    feats: dict[str, float],
+    norms: dict[str, tuple[float, float]],
+) -> str:
+    """'desktop, above the fold: very busy: 41% of the area is edges/text; typical pages
+    18–29% (fix: …)' for the (up to two) features that lower the score most."""
+    where = "the image" if viewport == "image" else f"{viewport}, above the fold"
+    bad = [(k, v) for k, v in worst if v < 0][:2]
+    if not bad:
+        return f"{where}: no visual feature lowers the score"
+    parts = []
+    for i, (name, _) in enumerate(bad):
+        centre = norms[name][0]
+        text = finding_text(name, feats[name], norms[name], feats[name] > centre)
+        fix = _WORDS[name][2] if name in _WORDS and i == 0 else ""  # one fix: the main one
+        parts.append(text + (f" (fix: {fix})" if fix else ""))
+    return f"{where}: " + "; also ".join(parts)
 
 
 def _small_rgb(png: bytes, width: int) -> np.ndarray:

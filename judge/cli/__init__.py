@@ -16,6 +16,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain (click) help: Typer's rich help labels every flag `<bool>`, as if it took a value.
+    rich_markup_mode=None,
 )
 
 # One line per command module; each defines register(app: typer.Typer) -> None.
@@ -26,6 +28,9 @@ COMMAND_MODULES = [
     "judge.cli.calibrate",
     "judge.cli.review",
     "judge.cli.mirror",
+    "judge.cli.eval",
+    "judge.cli.checks",
+    "judge.cli.doctor",
 ]
 
 for _name in COMMAND_MODULES:

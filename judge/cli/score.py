@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from judge.cli.output import Progress, table_header, table_row
+from judge.cli.output import progress, table_header, table_row
 
 EXIT_INFRA = 3
 
@@ -124,10 +124,11 @@ def _usage(message: str) -> None:
 
 def _check_static_options(opts) -> None:
     """Fail fast (exit 2) on a bad rubric, task or calibration file, before any judging."""
-    from rubrics import RubricError, load_rubric
+    from judge.rubric_check import load_rubric
+    from rubrics import RubricError
 
     try:
-        load_rubric(opts.rubric)
+        load_rubric(opts.rubric)  # unknown keys, check ids or features: an error, not silence
     except RubricError as exc:
         _usage(str(exc))
     if opts.task is not None:
@@ -166,24 +167,23 @@ async def _score(paths: list[Path], opts, mode: str) -> int:
         if any(not _is_image(p) for p in paths):
             typer.echo(f"fjudge: {exc}", err=True)
             return EXIT_INFRA
-    progress = Progress(len(paths), enabled=sys.stderr.isatty())
     pending: dict[int, object] = {}
     next_out = 0
     rows = []
     if mode == "table":
         typer.echo(table_header())
-    async with Judge(opts) as judge:
-        async for i, judgment in judge.judge_many(paths):
-            if opts.out_dir is not None:
-                await asyncio.to_thread(write_artifacts, judgment, opts.out_dir, i, paths[i])
-            pending[i] = judgment
-            progress.tick()
-            while next_out in pending:  # print in input order as soon as possible
-                j = pending.pop(next_out)
-                _emit(j.verdict, paths[next_out], mode)
-                rows.append((paths[next_out], j.verdict))
-                next_out += 1
-    progress.done()
+    with progress(len(paths)) as bar:
+        async with Judge(opts) as judge:
+            async for i, judgment in judge.judge_many(paths):
+                if opts.out_dir is not None:
+                    await asyncio.to_thread(write_artifacts, judgment, opts.out_dir, i, paths[i])
+                pending[i] = judgment
+                bar.tick()
+                while next_out in pending:  # print in input order as soon as possible
+                    j = pending.pop(next_out)
+                    _emit(j.verdict, paths[next_out], mode)
+                    rows.append((paths[next_out], j.verdict))
+                    next_out += 1
     if opts.out_dir is not None:
         _write_index(rows, opts.out_dir, mode)
     return 0

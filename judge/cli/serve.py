@@ -27,6 +27,10 @@ def register(app: typer.Typer) -> None:
         policy: Annotated[
             Path | None, typer.Option(help="Default reward policy (TOML/YAML).")
         ] = None,
+        openrlhf_wait: Annotated[
+            float,
+            typer.Option(help="Longest /get_reward holds a request before 503 + Retry-After."),
+        ] = 170.0,
     ) -> None:
         """Run the scoring service. API keys come from FJUDGE_API_KEYS (comma-separated)."""
         import uvicorn
@@ -43,6 +47,7 @@ def register(app: typer.Typer) -> None:
             "max_body": int(max_body_mb * 1024 * 1024),
             "rubric": rubric,
             "policy": policy,
+            "openrlhf_wait": openrlhf_wait,
         }
         if db is not None:
             values["db"] = db

@@ -22,6 +22,7 @@ from judge.schema.calibration import (
     PairLabel,
     RatingLabel,
 )
+from judge.schema.evaluation import EvalItem
 from judge.schema.observation import ElementInfo, PageEvents, ViewportCapture
 from judge.schema.options import JudgeOptions, default_cache_dir
 from judge.schema.parts import VerdictParts
@@ -64,6 +65,7 @@ from judge.schema.verdict import (
 
 __all__ = [
     "CompareResult",
+    "EvalItem",
     "FinishArgs",
     "ItemAnswer",
     "PairOrder",

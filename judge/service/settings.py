@@ -30,6 +30,12 @@ class Settings(Model):
     wall_seconds: float | None = Field(None, gt=0, description="Per-page render budget.")
     max_body: int = Field(50 * 1024 * 1024, gt=0, description="Request body cap in bytes.")
     score_wait: float = Field(120.0, gt=0, description="Default wait of /v1/score.")
+    openrlhf_wait: float = Field(
+        170.0,
+        gt=0,
+        description="Longest a /get_reward request is held: OpenRLHF's client gives up after "
+        "180 s, so unfinished batches answer 503 + Retry-After before that (jobs kept).",
+    )
     rubric: str = "frontend"
     policy: Path | None = Field(None, description="Default reward policy file.")
     calibration: Path | None = Field(
