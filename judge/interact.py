@@ -41,7 +41,7 @@ _MARK_FN = """function (types) {
 }"""
 _GLOBAL_FN = "function (types) { window.__fjGlobal = types; }"
 MAX_CONTROLS = 150
-MAX_FOLLOW_UPS = 6
+MAX_FOLLOW_UPS = 4
 PRIMARY_KINDS = ("button", "check", "range", "select", "canvas", "drag", "link", "text")
 
 

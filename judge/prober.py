@@ -38,7 +38,7 @@ _FILL = {
 }
 WAIT_MS = 80  # how long an action may take to show its first DOM change
 SUBMIT_WAIT_MS = 200  # a submitted form may do a little more work first
-QUIET_MS = 120  # watching the page do nothing, to learn what changes on its own
+QUIET_MS = 2000  # virtual time watching the page do nothing: what changes on its own
 PIXEL_DELTA = 10  # per-channel difference counted as a changed pixel
 # Playwright waits (fill, select): generous, because they only end early when the page works;
 # a short one turns a busy machine into a "broken" control.

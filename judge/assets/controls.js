@@ -5,6 +5,9 @@
 // does not take a page's own animation for the control's response.
 (() => {
   if (window.__fjp) return;
+  // The page's timers run on virtual time (assets/init.js); ours are the native ones.
+  const N = window.__fjNative || { setTimeout, clearTimeout, raf: requestAnimationFrame };
+  const ACT_VIRTUAL_MS = 800;
   let mutations = 0;
   let wake = null;
   let learning = null; // Set of nodes seen changing while nothing was done
@@ -241,14 +244,17 @@
       return { ...r, view: { x: v.left, y: v.top, width: v.width, height: v.height }, state: this.state() };
     },
     quiet(ms) {
-      // Watch the page for `ms` while nothing is done: whatever changes now changes on its own.
+      // Let the page run for `ms` of virtual time (and a moment of real time) while nothing
+      // is done: whatever changes now changes on its own (clocks, tickers, carousels).
       learning = new Set();
-      return new Promise((resolve) => setTimeout(() => {
+      const clock = window.__fjClock;
+      const run = clock ? clock.advance(ms) : Promise.resolve();
+      return run.then(() => new Promise((resolve) => N.setTimeout(() => {
         for (const n of learning) noisy.add(n);
         const n = learning.size;
         learning = null;
         resolve(n);
-      }, ms));
+      }, 60)));
     },
     state() {
       const a = document.activeElement;
@@ -266,14 +272,20 @@
         text: document.body ? document.body.innerText.length : 0,
       };
     },
-    waitChange(ms) {
+    async waitChange(ms) {
+      // The action's consequences: its timers up to ACT_VIRTUAL_MS of virtual time (a toast,
+      // a debounced search), then up to `ms` of real time for anything still on its way.
       const start = mutations;
-      return new Promise((resolve) => {
-        const done = () => requestAnimationFrame(() => resolve(this.state()));
-        if (mutations > start) return done();
-        const t = setTimeout(() => { wake = null; done(); }, ms);
-        wake = () => { clearTimeout(t); done(); };
-      });
+      const clock = window.__fjClock;
+      if (clock) await clock.advance(ACT_VIRTUAL_MS);
+      if (mutations === start) {
+        await new Promise((resolve) => {
+          const t = N.setTimeout(() => { wake = null; resolve(); }, ms);
+          wake = () => { N.clearTimeout(t); resolve(); };
+        });
+      }
+      await new Promise((r) => N.raf(() => N.raf(r)));
+      return this.state();
     },
     visibleText(needle) {
       // Is `needle` shown somewhere on the page outside form fields?

@@ -18,6 +18,23 @@
     return t.slice(0, 200);
   }
 
+  // Where the element's own text is actually drawn (its text runs), which is often much
+  // smaller than its box (a centred word in a wide slide).
+  function textBox(el) {
+    let l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
+    for (const n of el.childNodes) {
+      if (n.nodeType !== 3 || !n.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      for (const q of range.getClientRects()) {
+        if (q.width < 1 || q.height < 1) continue;
+        l = Math.min(l, q.left); t = Math.min(t, q.top); r = Math.max(r, q.right); b = Math.max(b, q.bottom);
+      }
+    }
+    if (!Number.isFinite(l)) return null;
+    return { x: l + sx, y: t + sy, width: r - l, height: b - t };
+  }
+
   function background(el) {
     let node = el;
     while (node && node.nodeType === 1) {
@@ -113,6 +130,7 @@
       opacity: parseFloat(cs.opacity),
       effective_opacity: parseFloat(cs.opacity) * clip.o,
       shown: shown,
+      text_box: text ? textBox(el) : null,
       position: cs.position,
       z_index: cs.zIndex,
       overflow_x: cs.overflowX,

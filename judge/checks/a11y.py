@@ -42,6 +42,18 @@ def axe_source() -> str:
     return path.read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=1)
+def axe_script() -> str:
+    """axe-core wrapped so its own timers are the native ones: the page's timers run on
+    virtual time (assets/init.js), which would never let axe.run finish."""
+    return (
+        "(function (setTimeout, clearTimeout) {\n"
+        + axe_source()
+        + "\n}).call(window, (window.__fjNative || window).setTimeout,"
+        " (window.__fjNative || window).clearTimeout);"
+    )
+
+
 def penalty(violations: list[dict]) -> float:
     """Impact weight per violated rule, growing slowly with the number of offending nodes."""
     return sum(
@@ -57,7 +69,7 @@ async def axe(ctx: CheckContext) -> list[CheckResult]:
     if page is None:
         return []
     if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
-        await page.evaluate(axe_source())
+        await page.evaluate(axe_script())
     violations = await page.evaluate(_RUN_JS, [TAGS, SKIP_RULES])
     violations.sort(key=lambda v: (-IMPACT.get(v["impact"], 0.1), v["id"]))
     vp = list(ctx.captures)[-1] if ctx.captures else None

@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from judge.checks.base import CheckContext, check, result
-from judge.checks.geometry import evidence, is_screen_reader_only, seen
+from judge.checks.geometry import evidence, ink, is_screen_reader_only, seen
 from judge.schema import CheckResult, ElementInfo, ViewportCapture
 
 DIM = "accessibility"
@@ -88,7 +88,7 @@ def measure(cap: ViewportCapture, img: np.ndarray) -> list[tuple[ElementInfo, fl
             continue  # fading in or out by design: not text meant to be read now
         if e.tag in ("input", "textarea", "select", "option"):
             continue
-        b = e.bbox
+        b = ink(e)  # behind the text runs themselves, not the whole box
         x0, y0 = max(0, int(b.x)), max(0, int(b.y))
         x1, y1 = min(w, int(b.x + b.width)), min(h, int(b.y + b.height))
         if x1 - x0 < 3 or y1 - y0 < 3 or not e.topmost_at_center:

@@ -60,3 +60,16 @@ def seen(e: ElementInfo, min_share: float = 0.25) -> bool:
 def within(els: list[ElementInfo], i: int, tags: set[str]) -> bool:
     """The element or one of its captured ancestors has one of these tags."""
     return els[i].tag in tags or any(els[a].tag in tags for a in ancestors(els, i))
+
+
+def ink(e: ElementInfo) -> BBox:
+    """What of the element a reader sees as content: its own text runs if it has text (clipped
+    like the element), else its visible box."""
+    box = shown(e)
+    t = e.text_box
+    if t is None:
+        return box
+    x0, y0 = max(box.x, t.x), max(box.y, t.y)
+    x1 = min(box.x + box.width, t.x + t.width)
+    y1 = min(box.y + box.height, t.y + t.height)
+    return BBox(x=x0, y=y0, width=max(0.0, x1 - x0), height=max(0.0, y1 - y0))

@@ -14,10 +14,10 @@ from judge.checks.geometry import (
     ancestors,
     area,
     evidence,
+    ink,
     intersection,
     is_screen_reader_only,
     seen,
-    shown,
     text_like,
 )
 from judge.schema import CheckResult, ElementInfo, ViewportCapture
@@ -174,7 +174,7 @@ def _labels_each_other(els: list[ElementInfo], i: int, j: int) -> bool:
 
 def _overlaps(cap: ViewportCapture) -> list[tuple[ElementInfo, ElementInfo]]:
     els = cap.elements
-    idx = [i for i, e in enumerate(els) if text_like(e) and area(shown(e)) > 4][:MAX_PAIRS]
+    idx = [i for i, e in enumerate(els) if text_like(e) and area(ink(e)) > 4][:MAX_PAIRS]
     anc = {i: ancestors(els, i) for i in idx}
     pairs = []
     for n, i in enumerate(idx):
@@ -183,7 +183,7 @@ def _overlaps(cap: ViewportCapture) -> list[tuple[ElementInfo, ElementInfo]]:
             if i in anc[j] or j in anc[i]:
                 continue
             b = els[j]
-            sa, sb = shown(a), shown(b)
+            sa, sb = ink(a), ink(b)
             inter = intersection(sa, sb)
             if inter < 16 or inter < 0.25 * min(area(sa), area(sb)):
                 continue

@@ -30,6 +30,7 @@ class ElementInfo(Model):
     shown: BBox | None = Field(
         None, description="The part of the box not clipped away by ancestors (page coords)."
     )
+    text_box: BBox | None = Field(None, description="Where its own text runs are drawn.")
     position: str | None = None
     z_index: str | None = None
     overflow_x: str | None = None
