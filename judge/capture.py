@@ -1,6 +1,6 @@
 """Open a submission in a fresh isolated context, let it settle, and capture every viewport.
 
-Determinism: fixed clock (Playwright's clock), seeded Math.random (assets/init.js), reduced
+Determinism: fixed clock and seeded Math.random (assets/init.js), reduced
 motion, animations disabled and caret hidden in screenshots, device scale factor 1, UTC, en-US.
 Settling waits for load, fonts, pending images and in-flight loopback requests, each bounded;
 there is no fixed sleep anywhere.
@@ -21,18 +21,34 @@ from judge.mirror.tables import KNOWN_HOSTS
 from judge.preview import PLACEHOLDER_PNG, Site
 from judge.schema import ElementInfo, PageEvents, ViewportCapture
 
-INIT_JS = script("init")
-SNAPSHOT_JS = script("snapshot")
+# The fixed clock is ours (assets/init.js), not Playwright's `clock`: Playwright's fake clock
+# wraps timers and turns an exception thrown in a setTimeout callback into a console message,
+# so a page that crashes a tick after load would never count as crashing.
 FIXED_TIME = dt.datetime(2025, 1, 15, 10, 30, tzinfo=dt.UTC)
+INIT_JS = script("init").replace("__FJUDGE_FIXED_MS__", str(int(FIXED_TIME.timestamp() * 1000)))
+SNAPSHOT_JS = script("snapshot")
 MAX_ELEMENTS = 2500
+# In-page waits use the native timers (window.__fjNative): the page's own timers run on
+# virtual time (assets/init.js), which only the judge moves.
 _SETTLE_JS = """async (ms) => {
-  const cap = new Promise((r) => setTimeout(r, ms));
+  const n = window.__fjNative || { setTimeout, raf: requestAnimationFrame };
+  const cap = new Promise((r) => n.setTimeout(r, ms));
   const imgs = Array.from(document.images).filter((i) => !i.complete)
     .map((i) => new Promise((r) => { i.addEventListener('load', r); i.addEventListener('error', r); }));
   await Promise.race([Promise.all([document.fonts ? document.fonts.ready : null, ...imgs]), cap]);
-  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await new Promise((r) => n.raf(() => n.raf(r)));
 }"""
-FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+FRAME_JS = """() => new Promise((r) => {
+  const raf = window.__fjNative ? window.__fjNative.raf : requestAnimationFrame;
+  raf(() => raf(r));
+})"""
+ADVANCE_JS = "(ms) => window.__fjClock ? window.__fjClock.advance(ms) : null"
+# Virtual time a page gets after loading before it is judged: what a person sees after looking
+# at it for a few seconds (a loader gone, a skeleton filled in, a typewriter done), in steps so
+# that what timers fetch can arrive in between.
+SETTLE_VIRTUAL_MS = 3000
+SETTLE_STEP_MS = 500
+RESIZE_VIRTUAL_MS = 300  # debounced resize handlers
 # Measure the page as the screenshot shows it (Playwright's animations="disabled"): finite
 # animations and transitions (a resize starts many) jump to their end, infinite ones rest at
 # their start until the screenshot is taken. Without this, computed colours and boxes are read
@@ -102,7 +118,6 @@ async def open_session(
         proxy=site.proxy,
         java_script_enabled=True,
     )
-    await context.clock.set_fixed_time(FIXED_TIME)
     await context.add_init_script(INIT_JS)
     origin = site.origin
 
@@ -211,13 +226,24 @@ async def load(s: PageSession, timeout: float) -> None:
 
 
 async def settle(s: PageSession, timeout: float) -> None:
-    """Fonts, images and loopback requests done, then two animation frames; all bounded."""
-    # A page that polls forever is never idle: cap the wait well inside the budget.
+    """Loopback requests, fonts and images done; then virtual time moved on by
+    SETTLE_VIRTUAL_MS in steps (its timers fire in order, and what they fetch may arrive in
+    between); then two frames. All bounded by `timeout` (real seconds)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    # A page that polls forever is never idle: cap each wait well inside the budget.
     cap = min(timeout / 3, 3.0)
-    ms = int(cap * 1000)
     with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(s.idle.wait(), timeout=cap)
-    await asyncio.wait_for(s.page.evaluate(_SETTLE_JS, ms), timeout=timeout + 1)
+    for _ in range(SETTLE_VIRTUAL_MS // SETTLE_STEP_MS):
+        left = end - loop.time()
+        if left <= 0.2:
+            break
+        await asyncio.wait_for(s.page.evaluate(ADVANCE_JS, SETTLE_STEP_MS), timeout=left)
+        with contextlib.suppress(asyncio.TimeoutError):  # short: a poller is never idle
+            await asyncio.wait_for(s.idle.wait(), timeout=min(0.3, max(0.05, end - loop.time())))
+    ms = int(min(cap, max(0.1, end - loop.time())) * 1000)
+    await asyncio.wait_for(s.page.evaluate(_SETTLE_JS, ms), timeout=max(0.5, end - loop.time()) + 1)
 
 
 async def capture_viewport(s: PageSession, name: str, width: int, height: int) -> ViewportCapture:
@@ -225,6 +251,8 @@ async def capture_viewport(s: PageSession, name: str, width: int, height: int) -
     page = s.page
     await page.set_viewport_size({"width": width, "height": height})
     await page.evaluate("() => window.scrollTo(0, 0)")
+    await page.evaluate(FRAME_JS)
+    await page.evaluate(ADVANCE_JS, RESIZE_VIRTUAL_MS)
     await page.evaluate(FRAME_JS)
     await page.evaluate(_STILL_JS)
     snap = await page.evaluate(SNAPSHOT_JS, MAX_ELEMENTS)
@@ -236,6 +264,7 @@ async def capture_viewport(s: PageSession, name: str, width: int, height: int) -
         height=height,
         screenshot=png,
         doc_width=snap["doc_width"],
+        scrolls_x=snap.get("scrolls_x"),
         doc_height=snap["doc_height"],
         body_text_length=snap["body_text_length"],
         page_background=snap.get("page_background"),

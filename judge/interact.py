@@ -1,49 +1,48 @@
-"""Interaction prober: discover a page's controls and exercise them like a careful tester.
+"""Interaction probing, part 1: discover a page's controls and plan how a careful tester tries them.
 
 Discovery (assets/controls.js) finds buttons, in-page links, text fields, selects, checkboxes,
-[role=button], elements with click listeners (CDP `DOMDebugger.getEventListeners`) and
-hover-styled elements. Each action records what changed (DOM, URL, scroll, focus, pixels,
-dialogs, popups, blocked requests) and the errors it threw, with before/after crops.
-Every action starts from a fresh page: after an action that changed anything (DOM, URL,
-focus, pixels …) the page is reloaded clean before the next one, so one probe's result (a
-"Thanks!" message, an added item) never shows up in the next probe's "before".
+sliders, canvases and draggables, [role=button], elements with click-like listeners (seen via
+CDP `DOMDebugger.getEventListeners`, with their event types) and hover-styled elements, each
+with its reachability: `ok`, `covered` (something else is drawn on top of it — a defect) or
+`hidden` (not rendered, collapsed, clipped or off-canvas — by design until some state change
+shows it; neither exercised nor reported).
+
+The plan puts the page's primary functions first — a form filled in and submitted, a text
+field typed into and confirmed with Enter — then one control of each kind in turn, the most
+prominent first. Steps that create state (an added item) get follow-up steps for the controls
+that state reveals (the item's checkbox and delete button, the filters); a follow-up carries the
+step that created its state as `setup`, replayed after a clean reload. Execution is in
+`judge.prober`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import io
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from PIL import Image
-
 from judge.jsassets import script
-from judge.live import LivePage
 from judge.schema import BBox
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
 CONTROLS_JS = script("controls")
-_LISTEN_TYPES = {"click", "mousedown", "mouseup", "pointerdown", "pointerup", "touchstart"}
-_MARK_FN = "function () { (window.__fjListen = window.__fjListen || new Set()).add(this); }"
-_FILL = {
-    "email": "probe@example.com",
-    "number": "42",
-    "url": "https://example.com/",
-    "tel": "5550100",
-    "password": "Probe-123!",
-}
+# Event types that make an element (or the page) interactive, recorded per element.
+LISTEN_TYPES = {
+    "click", "dblclick", "contextmenu", "mousedown", "mouseup", "pointerdown", "pointerup",
+    "touchstart", "keydown", "keyup", "keypress", "input", "change", "submit", "drop",
+    "dragover", "dragstart", "dragenter", "mousemove", "wheel",
+}  # fmt: skip
+_MARK_FN = """function (types) {
+  const m = window.__fjListen instanceof Map ? window.__fjListen : (window.__fjListen = new Map());
+  let s = m.get(this); if (!s) m.set(this, (s = new Set()));
+  for (const t of types) s.add(t);
+}"""
+_GLOBAL_FN = "function (types) { window.__fjGlobal = types; }"
 MAX_CONTROLS = 150
-WAIT_MS = 80  # how long an action may take to show its first DOM change
-# Playwright waits (fill, select): generous, because they only end early when the page works;
-# a short one turns a busy machine into a "broken" control.
-ACTION_TIMEOUT_MS = 5000
-PIXEL_DELTA = 10  # per-channel difference counted as a changed pixel
+MAX_FOLLOW_UPS = 4
+PRIMARY_KINDS = ("button", "check", "range", "select", "canvas", "drag", "link", "text")
 
 
 @dataclass
@@ -51,7 +50,7 @@ class Control:
     """A discovered control (as reported by controls.js)."""
 
     selector: str
-    kind: str  # button | link | text | select | check | hover
+    kind: str  # button | link | text | select | check | range | canvas | drag | hover
     tag: str
     type: str = ""
     label: str = ""
@@ -59,12 +58,15 @@ class Control:
     looks_disabled: bool = False
     hover: bool = False
     listened: bool = False
+    listens: list[str] = field(default_factory=list)
     group: str | None = None
     in_form: bool = False
     options: list[str] = field(default_factory=list)
     href: str | None = None
-    reach: str = "ok"
+    prominence: int = 0
+    reach: str = "ok"  # ok | covered | hidden
     covered_by: str | None = None
+    hidden_why: str | None = None
     bbox: BBox | None = None
 
     @classmethod
@@ -75,58 +77,98 @@ class Control:
 
 
 @dataclass
-class Outcome:
-    """What one action did."""
+class Step:
+    """One planned action; `setup` is the step whose resulting state this one needs."""
 
+    action: str  # flow | type | click | select | slide | draw | drag | key | hover
     control: Control
-    action: str
-    effects: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    blocked: list[str] = field(default_factory=list)
-    before: str | None = None
-    after: str | None = None
-    note: str = ""
-    visible_result: str | None = None  # flows: where the typed text showed up
-    enter_effects: list[str] | None = None  # text fields: effects of Enter alone
+    setup: Step | None = None
+    target: Control | None = None  # drag: where to drop
+
+    def chain(self) -> list[Step]:
+        """The setup steps to replay, oldest first."""
+        out: list[Step] = []
+        s = self.setup
+        while s is not None:
+            out.insert(0, s)
+            s = s.setup
+        return out
+
+    def key(self) -> tuple[str, str]:
+        return (self.action, self.control.selector)
+
+
+@dataclass
+class PageInfo:
+    """What kind of page: an app with its own script, or a design (no script of its own)."""
+
+    scripts: int = 0
+    inline_handlers: bool = False
+    global_listeners: list[str] = field(default_factory=list)
 
     @property
-    def responded(self) -> bool:
-        return bool(self.effects)
+    def is_design(self) -> bool:
+        """No script and no inline handler: controls are drawn, not wired (a static design)."""
+        return self.scripts == 0 and not self.inline_handlers
 
 
 @dataclass
 class Plan:
-    """Controls in the order they will be exercised, plus the unreachable ones."""
+    """Steps in the order they will be tried, the covered controls, and the hidden ones."""
 
-    actions: list[tuple[str, Control]]
-    unreachable: list[Control]
+    steps: list[Step]
+    covered: list[Control]
+    hidden: list[Control]
     controls: list[Control]
+    page: PageInfo = field(default_factory=PageInfo)
 
 
-async def mark_listeners(page: Page, limit: int = 80) -> int:
-    """Tag elements that have click-like listeners (seen through CDP) for discovery."""
+async def mark_listeners(page: Page, limit: int = 120) -> int:
+    """Record, per element, the event types it listens to (seen through CDP), and the page-level
+    (window/document) key and pointer listeners in `window.__fjGlobal`."""
     cdp = await page.context.new_cdp_session(page)
     try:
-        doc = await cdp.send("Runtime.evaluate", {"expression": "document"})
-        got = await cdp.send(
-            "DOMDebugger.getEventListeners",
-            {"objectId": doc["result"]["objectId"], "depth": -1, "pierce": True},
-        )
-        ids = sorted(
-            {
-                lst["backendNodeId"]
-                for lst in got.get("listeners", [])
-                if lst.get("type") in _LISTEN_TYPES and lst.get("backendNodeId")
-            }
-        )
-        for bid in ids[:limit]:
+        types_by_node: dict[int, set[str]] = {}
+        global_types: set[str] = set()
+        for expr in ("document", "window"):
+            obj = await cdp.send("Runtime.evaluate", {"expression": expr})
+            got = await cdp.send(
+                "DOMDebugger.getEventListeners",
+                {"objectId": obj["result"]["objectId"], "depth": -1, "pierce": True},
+            )
+            for lst in got.get("listeners", []):
+                t = lst.get("type")
+                if t not in LISTEN_TYPES:
+                    continue
+                bid = lst.get("backendNodeId")
+                if expr == "window" or not bid:
+                    global_types.add(t)
+                else:
+                    types_by_node.setdefault(bid, set()).add(t)
+        doc_node = await cdp.send("DOM.getDocument", {"depth": 0})
+        doc_bid = doc_node["root"].get("backendNodeId")
+        global_types |= types_by_node.pop(doc_bid, set()) if doc_bid else set()
+        for bid in sorted(types_by_node)[:limit]:
             with contextlib.suppress(Exception):
                 node = await cdp.send("DOM.resolveNode", {"backendNodeId": bid})
                 await cdp.send(
                     "Runtime.callFunctionOn",
-                    {"objectId": node["object"]["objectId"], "functionDeclaration": _MARK_FN},
+                    {
+                        "objectId": node["object"]["objectId"],
+                        "functionDeclaration": _MARK_FN,
+                        "arguments": [{"value": sorted(types_by_node[bid])}],
+                    },
                 )
-        return len(ids)
+        win = await cdp.send("Runtime.evaluate", {"expression": "window"})
+        await cdp.send(
+            "Runtime.callFunctionOn",
+            {
+                "objectId": win["result"]["objectId"],
+                "functionDeclaration": _GLOBAL_FN,
+                "arguments": [{"value": sorted(global_types)}],
+            },
+        )
+        return len(types_by_node)
     finally:
         with contextlib.suppress(Exception):
             await cdp.detach()
@@ -137,281 +179,101 @@ async def install(page: Page) -> list[Control]:
     with contextlib.suppress(Exception):
         await mark_listeners(page)
     await page.evaluate(CONTROLS_JS)
+    return await discover(page)
+
+
+async def discover(page: Page) -> list[Control]:
+    """The controls on the page as it is now (helpers installed)."""
     raw = await page.evaluate("(m) => window.__fjp.discover(m)", MAX_CONTROLS)
     return [Control.from_js(d) for d in raw]
 
 
-def plan(controls: list[Control], budget: int) -> Plan:
-    """Order the actions: primary flows first, then one of each kind in turn, hovers last."""
-    unreachable = [c for c in controls if c.reach != "ok" and c.kind != "hover"]
-    ok = [c for c in controls if c.reach == "ok" and not c.disabled]
+async def page_info(page: Page) -> PageInfo:
+    with contextlib.suppress(Exception):
+        got = await page.evaluate("() => window.__fjp.page()")
+        return PageInfo(**got)
+    return PageInfo()
+
+
+def _action(c: Control) -> str:
+    if "dblclick" in c.listens and "click" not in c.listens:
+        return "dblclick"
+    return {
+        "text": "type",
+        "select": "select",
+        "range": "slide",
+        "canvas": "draw",
+        "drag": "drag",
+    }.get(c.kind, "click")
+
+
+def _primary(ok: list[Control]) -> tuple[list[Step], set[str]]:
+    """Forms filled and submitted; text fields typed into and confirmed with Enter."""
     texts = [c for c in ok if c.kind == "text"]
-    buttons = [c for c in ok if c.kind == "button"]
-    flows: list[tuple[str, Control]] = []
-    used_groups: set[str] = set()
-    for t in texts:
-        if not t.group or t.group in used_groups:
-            continue
-        mates = [b for b in buttons if b.group == t.group and b.type != "reset"]
+    buttons = [c for c in ok if c.kind == "button" and c.type != "reset"]
+    steps: list[Step] = []
+    used: set[str] = set()
+    groups: set[str] = set()
+    for t in sorted(texts, key=lambda c: -c.prominence):
+        mates = [b for b in buttons if t.group and b.group == t.group]
         btn = min(mates, key=lambda b: _distance(t.bbox, b.bbox), default=None)
-        if btn is not None:
-            used_groups.add(t.group)
-            flows.append(("flow", btn))
-    in_flow = {c.selector for _, c in flows}
+        if btn is not None and t.group not in groups:
+            groups.add(t.group or "")
+            steps.append(Step("flow", btn))
+            used.add(btn.selector)
+        # A field is also typed into and confirmed with Enter on its own: apps without a
+        # submit button (to-do lists, search boxes) are driven exactly like that.
+        steps.append(Step("type", t))
+        used.add(t.selector)
+    return steps, used
+
+
+def plan(controls: list[Control], budget: int, info: PageInfo | None = None) -> Plan:
+    """Primary functions first, then one control of each kind in turn (most prominent first),
+    a page-level key press where the page listens for keys, hovers last."""
+    info = info or PageInfo()
+    covered = [c for c in controls if c.reach == "covered" and c.kind != "hover"]
+    hidden = [c for c in controls if c.reach == "hidden"]
+    ok = [c for c in controls if c.reach == "ok" and not c.disabled]
+    steps, used = _primary(ok)
     by_kind: dict[str, list[Control]] = {}
     for c in ok:
-        # A flow's submit button was already pressed with its form filled in; pressed alone it
-        # may rightly do nothing (empty input), which is not a dead control.
-        if c.kind != "hover" and c.selector not in in_flow:
+        if c.kind not in ("hover", "dropzone") and c.selector not in used:
             by_kind.setdefault(c.kind, []).append(c)
-    queues = [by_kind.get(k, []) for k in ("button", "text", "link", "select", "check")]
-    rest: list[tuple[str, Control]] = []
+    queues = [sorted(by_kind.get(k, []), key=lambda c: -c.prominence) for k in PRIMARY_KINDS]
     while any(queues):
         for q in queues:
             if q:
                 c = q.pop(0)
-                rest.append(({"text": "type", "select": "select"}.get(c.kind, "click"), c))
-    hovers = [("hover", c) for c in ok if c.kind == "hover"][:3]
-    return Plan((flows + rest + hovers)[:budget], unreachable, controls)
+                steps.append(Step(_action(c), c, target=_drop_target(c, ok)))
+    if {"keydown", "keyup", "keypress"} & set(info.global_listeners):
+        body = Control(selector="body", kind="key", tag="body", label="page keyboard")
+        steps.insert(min(len(steps), 2), Step("key", body))
+    steps += [Step("hover", c) for c in ok if c.kind == "hover"][:3]
+    return Plan(steps[:budget], covered, hidden, controls, info)
 
 
-class Prober:
-    """Runs a plan on a live page within an action and time budget."""
+def follow_ups(before: list[Control], after: list[Control], setup: Step, room: int) -> list[Step]:
+    """Steps for controls that the setup step's state revealed (new, or hidden before)."""
+    known = {c.selector: c for c in before}
+    fresh = [
+        c
+        for c in after
+        if c.reach == "ok"
+        and not c.disabled
+        and c.kind not in ("hover", "text", "dropzone")
+        and (c.selector not in known or known[c.selector].reach != "ok")
+    ]
+    fresh.sort(key=lambda c: -c.prominence)
+    return [Step(_action(c), c, setup=setup) for c in fresh[: min(room, MAX_FOLLOW_UPS)]]
 
-    def __init__(self, page: Page, url: str, images: dict[str, bytes]):
-        self.page = page
-        self.live = LivePage(page, url)
-        self.images = images
-        self.dirty = False
-        self.n = 0
 
-    async def run(self, the_plan: Plan, seconds: float) -> list[Outcome]:
-        """Exercise the planned controls until the plan or the time runs out."""
-        end = time.monotonic() + seconds
-        out: list[Outcome] = []
-        try:
-            for action, control in the_plan.actions:
-                if time.monotonic() >= end:
-                    break
-                left = end - time.monotonic()
-                try:
-                    got = await asyncio.wait_for(self._one(action, control), timeout=left)
-                except TimeoutError:
-                    break
-                except Exception as exc:  # a page that fights the prober: note it, go on
-                    got = Outcome(control, action, note=f"could not act: {str(exc)[:160]}")
-                    self.dirty = True
-                if got is not None:
-                    out.append(got)
-        finally:
-            self.live.detach()
-        return out
-
-    async def _restore(self) -> None:
-        await self.live.reload(5.0)
-        await self.page.evaluate(CONTROLS_JS)
-        self.dirty = False
-
-    async def _locate(self, control: Control) -> dict[str, Any] | None:
-        if self.dirty:  # the previous action changed the page: start this one fresh
-            await self._restore()
-        for attempt in (1, 2):
-            try:
-                loc = await self.page.evaluate(
-                    "(s) => window.__fjp ? window.__fjp.locate(s) : undefined", control.selector
-                )
-            except Exception:
-                loc = None
-            if loc is not None and loc is not False:
-                return loc
-            if attempt == 1 and (self.dirty or loc is None):
-                await self._restore()
+def _drop_target(c: Control, ok: list[Control]) -> Control | None:
+    if c.kind != "drag":
         return None
-
-    async def _one(self, action: str, control: Control) -> Outcome | None:
-        loc = await self._locate(control)
-        if not loc:
-            return None
-        if loc["reach"] != "ok":
-            control.reach, control.covered_by = loc["reach"], loc.get("covered_by")
-            return Outcome(control, action, note=f"unreachable: {loc['reach']}")
-        view, s0 = loc["view"], loc["state"]
-        cx, cy = view["x"] + view["width"] / 2, view["y"] + view["height"] / 2
-        self.n += 1
-        oid = f"int-{self.n:02d}"
-        # The pointer rests on the control before the "before" crop, so hover styling
-        # (its own and its neighbours') is the same in both crops.
-        await self.page.mouse.move(*((0, 0) if action == "hover" else (cx, cy)))
-        before, clip = await self._crop(view)
-        s0 = await self._state() or s0  # screenshots inject (and remove) a style element
-        errs0, blocked0 = len(self.live.errors), len(self.live.blocked)
-        out = Outcome(control, action)
-        s1 = await self._act(action, control, cx, cy, out)
-        self.images[f"{oid}-before"] = before
-        out.before = f"{oid}-before"
-        if s1 is None:
-            out.effects.append("navigation")
-            self.dirty = True
-            await self._restore()
-        else:
-            out.effects += _diff(s0, s1, control.selector)
-            if s1["url"].split("#")[0] != s0["url"].split("#")[0]:
-                self.dirty = True
-        out.errors = list(dict.fromkeys(self.live.errors[errs0:]))[:5]
-        out.blocked = self.live.blocked[blocked0:][:5]
-        if out.blocked:
-            out.effects.append("blocked")
-        if s1 is not None and (not out.effects or out.errors or action == "flow"):
-            # An after-crop only where it is evidence (or the only way to see a change).
-            after, _ = await self._crop(view, clip)
-            if not out.effects and _pixels_changed(
-                before, after, clip, None if action == "hover" else view
-            ):
-                out.effects.append("pixels")
-            self.images[f"{oid}-after"] = after
-            out.after = f"{oid}-after"
-        if out.effects:
-            self.dirty = True
-        return out
-
-    async def _act(
-        self, action: str, c: Control, cx: float, cy: float, out: Outcome
-    ) -> dict[str, Any] | None:
-        """Perform the action; the page state after it, or None when it navigated away."""
-        page = self.page
-        if action == "hover":
-            await page.mouse.move(cx, cy)
-            return await self._wait()
-        if action == "click":
-            was = await self._checked(c)
-            await page.mouse.click(cx, cy)
-            s1 = await self._wait()
-            if s1 is not None and c.kind == "check" and await self._checked(c) != was:
-                out.effects.append("state")
-            return s1
-        if action == "select":
-            n = max(1, len(c.options))
-            idx = await page.evaluate("(s) => document.querySelector(s).selectedIndex", c.selector)
-            await page.locator(c.selector).first.select_option(
-                index=(idx + 1) % n, timeout=ACTION_TIMEOUT_MS
-            )
-            return await self._wait()
-        if action == "type":
-            pre = await self._state()
-            value = _FILL.get(c.type, "Fjudge probe item")
-            await page.locator(c.selector).first.fill(value, timeout=ACTION_TIMEOUT_MS)
-            mid = await self._wait(40)
-            if mid is None:
-                return None
-            if pre and mid["mutations"] > pre["mutations"]:
-                out.effects.append("dom-on-typing")
-            await page.keyboard.press("Enter")
-            end = await self._wait()
-            out.enter_effects = ["navigation"] if end is None else _diff(mid, end, c.selector)
-            return end
-        if action == "flow":
-            return await self._flow(c, out)
-        raise ValueError(f"unknown action {action}")
-
-    async def _flow(self, button: Control, out: Outcome) -> dict[str, Any] | None:
-        """Fill every text field of the button's form/group, press the button, look for a result."""
-        marker = f"Fjudge probe item {self.n}"
-        loc = self.page.locator(f"{button.group} input, {button.group} textarea")
-        typed: list[str] = []
-        for i in range(await loc.count()):
-            el = loc.nth(i)
-            with contextlib.suppress(Exception):
-                if await el.is_visible() and await el.is_editable():
-                    t = (await el.get_attribute("type") or "").lower()
-                    if t in ("", "text", "email", "search", "number", "url", "tel", "password"):
-                        value = _FILL.get(t, marker)
-                        await el.fill(value, timeout=ACTION_TIMEOUT_MS)
-                        typed.append(value)
-        # Only values not already on the page can prove the form produced a result
-        # (a number-only form echoes "42", not the text marker).
-        fresh = [v for v in dict.fromkeys(typed) if not await self._shown(v)]
-        view = await self.page.evaluate("(s) => window.__fjp.locate(s)", button.selector)
-        if not view or view["reach"] != "ok":
-            out.note = "submit control unreachable after filling the form"
-            return await self._state()
-        v = view["view"]
-        await self.page.mouse.click(v["x"] + v["width"] / 2, v["y"] + v["height"] / 2)
-        s1 = await self._wait(200)
-        if s1 is not None:
-            for value in fresh:
-                out.visible_result = await self._shown(value)
-                if out.visible_result:
-                    break
-        return s1
-
-    async def _shown(self, text: str) -> str | None:
-        """Selector of visible page text (outside form fields) containing `text`, if any."""
-        with contextlib.suppress(Exception):
-            return await self.page.evaluate("(t) => window.__fjp.visibleText(t)", text)
-        return None
-
-    async def _checked(self, c: Control) -> bool | None:
-        if c.kind != "check":
-            return None
-        with contextlib.suppress(Exception):
-            return await self.page.evaluate(
-                "(s) => !!(document.querySelector(s) || {}).checked", c.selector
-            )
-        return None
-
-    async def _wait(self, ms: int = WAIT_MS) -> dict[str, Any] | None:
-        """Let the action show its first change; the state then, or None if it navigated."""
-        try:
-            return await self.page.evaluate("(ms) => window.__fjp.waitChange(ms)", ms)
-        except Exception as exc:
-            text = str(exc).lower()
-            if "destroyed" in text or "navigat" in text or "__fjp" in text or "closed" in text:
-                with contextlib.suppress(Exception):
-                    await self.page.wait_for_load_state("load", timeout=3000)
-                return None
-            raise
-
-    async def _state(self) -> dict[str, Any] | None:
-        try:
-            return await self.page.evaluate("() => window.__fjp && window.__fjp.state()")
-        except Exception:
-            return None
-
-    async def _crop(
-        self, view: dict[str, float], clip: dict[str, float] | None = None
-    ) -> tuple[bytes, dict[str, float]]:
-        vp = self.page.viewport_size or {"width": 1280, "height": 800}
-        if clip is None:
-            x0, y0 = max(0.0, view["x"] - 150), max(0.0, view["y"] - 100)
-            x1 = min(float(vp["width"]), view["x"] + view["width"] + 150)
-            y1 = min(float(vp["height"]), view["y"] + view["height"] + 100)
-            if x1 - x0 < 2 or y1 - y0 < 2:
-                x0, y0, x1, y1 = 0.0, 0.0, float(vp["width"]), float(vp["height"])
-            clip = {"x": int(x0), "y": int(y0), "width": int(x1 - x0), "height": int(y1 - y0)}
-        png = await self.page.screenshot(
-            clip=clip, type="png", animations="disabled", caret="hide", timeout=5000
-        )
-        return png, clip
-
-
-def _diff(s0: dict[str, Any] | None, s1: dict[str, Any] | None, selector: str) -> list[str]:
-    if not s0 or not s1:
-        return []
-    eff = []
-    if s1["mutations"] > s0["mutations"]:
-        eff.append("dom")
-    if s1["url"] != s0["url"]:
-        same_doc = s1["url"].split("#")[0] == s0["url"].split("#")[0]
-        eff.append("hash" if same_doc else "url")
-    if s1["scroll"] != s0["scroll"]:
-        eff.append("scroll")
-    if s1["focus"] and s1["focus"] not in (s0["focus"], selector):
-        eff.append("focus")
-    if s1["dialogs"] > s0["dialogs"]:
-        eff.append("dialog")
-    if s1["popups"] > s0["popups"]:
-        eff.append("popup")
-    return eff
+    # The nearest drop zone that is not the one the item already sits in.
+    zones = [z for z in ok if z.kind == "dropzone" and _distance(c.bbox, z.bbox) > 0]
+    return min(zones, key=lambda z: _distance(c.bbox, z.bbox), default=None)
 
 
 def _distance(a: BBox | None, b: BBox | None) -> float:
@@ -420,22 +282,3 @@ def _distance(a: BBox | None, b: BBox | None) -> float:
     dx = max(0.0, b.x - (a.x + a.width), a.x - (b.x + b.width))
     dy = max(0.0, b.y - (a.y + a.height), a.y - (b.y + b.height))
     return dx * dx + dy * dy
-
-
-def _pixels_changed(
-    before: bytes, after: bytes, clip: dict[str, float], view: dict[str, float] | None
-) -> bool:
-    """Changed pixels outside the control's own box (its focus/active styling does not count)."""
-    a = np.asarray(Image.open(io.BytesIO(before)).convert("RGB"), dtype=np.int16)
-    b = np.asarray(Image.open(io.BytesIO(after)).convert("RGB"), dtype=np.int16)
-    if a.shape != b.shape:
-        return True
-    changed = np.abs(a - b).max(axis=2) > PIXEL_DELTA
-    if view is None:
-        return int(changed.sum()) >= 30
-    x0 = int(max(0, view["x"] - clip["x"] - 6))
-    y0 = int(max(0, view["y"] - clip["y"] - 6))
-    x1 = int(max(0, view["x"] + view["width"] - clip["x"] + 6))
-    y1 = int(max(0, view["y"] + view["height"] - clip["y"] + 6))
-    changed[y0:y1, x0:x1] = False
-    return int(changed.sum()) >= 30

@@ -87,6 +87,14 @@ class LivePage:
                 raise
         await settle(self, max(0.3, end - loop.time()))  # type: ignore[arg-type]
 
+    async def advance(self, ms: int) -> None:
+        """Move the page's virtual time on by `ms` (its timers fire), then two real frames."""
+        from judge.capture import ADVANCE_JS, FRAME_JS
+
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.page.evaluate(ADVANCE_JS, ms), timeout=10)
+            await asyncio.wait_for(self.page.evaluate(FRAME_JS), timeout=5)
+
     async def crop(self, view_box: dict[str, float], margin: tuple[int, int] = (150, 100)) -> bytes:
         """PNG of the viewport region around a box given in viewport coordinates."""
         vp = self.page.viewport_size or {"width": 1280, "height": 800}

@@ -14,7 +14,9 @@ own proxy credentials (`Site.proxy`), registered with the one site they may read
   blocked in the asking site's list — isolation does not rest on the token being secret;
 - a request for any other host is never forwarded: it is answered from the local CDN mirror if
   the mirror knows the URL (recorded as `mirrored`), else recorded and refused; images get a
-  neutral placeholder so layouts stay as intended;
+  neutral placeholder so layouts stay as intended (a faint mid-grey checker, #707070/#7c7c7c:
+  text drawn over it keeps about 4.5:1 whether it is white or black, so a missing photo is not
+  scored as the page's contrast defect, and a page that is one big photo is not "blank");
 - a request without credentials gets a 407 challenge (the browser retries with the context's
   credentials); wrong credentials get a 403 and are kept in `stray`.
 

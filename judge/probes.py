@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
 
 
+ACT_VIRTUAL_MS = 1500  # virtual time after each acting step (toasts, debounces, transitions)
+
+
 class StepFailed(Exception):
     """A probe step did not hold."""
 
@@ -248,6 +251,8 @@ async def run_item(
                 steps=steps,
             )
         steps.append(ProbeStep(action=step.action, ok=True, message=note))
+        if not step.action.startswith(("expect", "wait")):
+            await live.advance(ACT_VIRTUAL_MS)  # what the action set in motion, on the page's clock
     return ProbeResult(
         id=item.id,
         text=item.text,

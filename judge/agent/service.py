@@ -23,6 +23,7 @@ from judge.agent.images import ImageStore
 from judge.agent.provider import Provider, ProviderConfig, resolve_config
 from judge.agent.subtasks import build_subtasks
 from judge.agent.tools import PageTools, tool_specs
+from judge.capture import ADVANCE_JS, FRAME_JS, SETTLE_VIRTUAL_MS
 from judge.schema import (
     AgentReport,
     CheckResult,
@@ -108,12 +109,11 @@ async def _reset(page: Page, url: str, size: tuple[int, int]) -> None:
     await page.goto(url, wait_until="load", timeout=15000)
     with contextlib.suppress(Exception):
         await asyncio.wait_for(
-            page.evaluate(
-                "async () => { if (document.fonts) await document.fonts.ready;"
-                " await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))); }"
-            ),
-            5,
+            page.evaluate("async () => { if (document.fonts) await document.fonts.ready; }"), 5
         )
+    with contextlib.suppress(Exception):  # the same settled state the checks saw
+        await asyncio.wait_for(page.evaluate(ADVANCE_JS, SETTLE_VIRTUAL_MS), 10)
+        await asyncio.wait_for(page.evaluate(FRAME_JS), 5)
 
 
 async def run_agent(

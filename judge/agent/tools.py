@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from judge.agent.images import AgentImage, ImageStore
 from judge.agent.prompts import untrusted
-from judge.capture import FRAME_JS
+from judge.capture import ADVANCE_JS, FRAME_JS
 from judge.jsassets import inline
 from judge.schema import FinishArgs, ScoreSheet
 from judge.schema.agent import (
@@ -29,6 +29,8 @@ from judge.schema.agent import (
     TypeArgs,
     ViewportArgs,
 )
+
+ACT_VIRTUAL_MS = 1000  # virtual time after each tool action
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -169,8 +171,12 @@ class PageTools:
         return ["?", 0, 0, ""]
 
     async def _settle(self) -> None:
+        """After a tool action: the page's virtual time moves on (what the action started —
+        a toast, an animation's end state — happens), then two frames."""
         with contextlib.suppress(Exception):
             await self.page.wait_for_load_state("load", timeout=ACTION_MS)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.page.evaluate(ADVANCE_JS, ACT_VIRTUAL_MS), 10)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.page.evaluate(FRAME_JS), 3)
 

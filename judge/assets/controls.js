@@ -1,12 +1,29 @@
 // Interaction-probe helpers, installed as window.__fjp by judge/interact.py (after every load).
 // discover() lists the page's controls with geometry and reachability; state() snapshots what an
-// action may change; waitChange() resolves on the first DOM mutation (or after `ms`).
+// action may change; quiet() learns which nodes change on their own (clocks, tickers, carousels)
+// so that waitChange() — which resolves on the first mutation the action caused, or after `ms` —
+// does not take a page's own animation for the control's response.
 (() => {
   if (window.__fjp) return;
+  // The page's timers run on virtual time (assets/init.js); ours are the native ones.
+  const N = window.__fjNative || { setTimeout, clearTimeout, raf: requestAnimationFrame };
+  const ACT_VIRTUAL_MS = 800;
   let mutations = 0;
   let wake = null;
+  let learning = null; // Set of nodes seen changing while nothing was done
+  const noisy = new Set();
+  const isNoisy = (node) => {
+    for (let n = node; n; n = n.parentNode) if (noisy.has(n)) return true;
+    return false;
+  };
   new MutationObserver((list) => {
-    mutations += list.length;
+    let counted = 0;
+    for (const m of list) {
+      if (learning) { learning.add(m.target); continue; }
+      if (!isNoisy(m.target)) counted++;
+    }
+    if (!counted) return;
+    mutations += counted;
     if (wake) { const w = wake; wake = null; w(); }
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   // Scrolling and hash changes are effects too (in-page links): they end the wait at once
@@ -41,27 +58,38 @@
     return found;
   }
 
-  function kindOf(el, cs, listened) {
+  function listenTypes(el) {
+    const m = window.__fjListen;
+    return (m && m.get && m.get(el)) || null;
+  }
+
+  function kindOf(el, cs) {
     const tag = el.tagName;
+    const types = listenTypes(el);
     const type = (el.getAttribute("type") || "").toLowerCase();
     if (tag === "INPUT") {
       if (TEXT_TYPES.has(type)) return "text";
       if (type === "checkbox" || type === "radio") return "check";
+      if (type === "range") return "range";
       if (BUTTON_TYPES.has(type)) return "button";
       return null;
     }
     if (tag === "TEXTAREA") return "text";
     if (tag === "SELECT") return "select";
     if (tag === "BUTTON" || tag === "SUMMARY") return "button";
+    if (tag === "CANVAS" && types && (types.has("mousedown") || types.has("pointerdown") || types.has("click"))) return "canvas";
+    if (el.getAttribute("draggable") === "true") return "drag";
+    if (types && (types.has("drop") || types.has("dragover"))) return "dropzone";
     if (tag === "A") {
       const href = el.getAttribute("href");
-      if (href === null) return listened.has(el) || el.hasAttribute("onclick") ? "button" : null;
+      if (href === null) return types || el.hasAttribute("onclick") ? "button" : null;
       if (href.startsWith("#") || href.startsWith("javascript:") || href === "") return "link";
       return null; // links to other pages are navigation, not in-page interaction
     }
     const role = el.getAttribute("role");
     if (role && CLICK_ROLES.test(role)) return "button";
-    if (el.hasAttribute("onclick") || listened.has(el)) return "button";
+    if (el.hasAttribute("onclick") || (types && (types.has("click") || types.has("mousedown") || types.has("pointerdown")))) return "button";
+    if (el.isContentEditable && el.getAttribute("contenteditable") !== null) return "text";
     // Looks clickable (pointer cursor not inherited from a clickable parent).
     if (cs.cursor === "pointer" && !(el.parentElement && getComputedStyle(el.parentElement).cursor === "pointer")) {
       return "button";
@@ -69,35 +97,57 @@
     return null;
   }
 
+  // Why a control cannot be seen right now although nothing is wrong with the page: not
+  // rendered (an ancestor is display:none, [hidden], transparent), collapsed to no size, clipped
+  // away by an overflow-hidden ancestor (accordion panels, off-canvas slides), or placed off the
+  // page on purpose (off-canvas menus). Such controls are hidden by design until some state
+  // change shows them; they are neither exercised nor reported as unreachable.
+  function hiddenWhy(el, r) {
+    if (el.checkVisibility && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return "not rendered";
+    if (r.width < 1 || r.height < 1) return "zero size";
+    for (let p = el.parentElement; p && p !== document.body && p !== document.documentElement; p = p.parentElement) {
+      const cs = getComputedStyle(p);
+      if (cs.overflowX === "visible" && cs.overflowY === "visible" && cs.clipPath === "none") continue;
+      const pr = p.getBoundingClientRect();
+      const ix = Math.min(r.right, pr.right) - Math.max(r.left, pr.left);
+      const iy = Math.min(r.bottom, pr.bottom) - Math.max(r.top, pr.top);
+      if (ix < 1 || iy < 1) return "clipped by " + p.tagName.toLowerCase();
+    }
+    const de = document.documentElement;
+    const docX = r.left + window.scrollX, docY = r.top + window.scrollY;
+    if (docX + r.width <= 0 || docY + r.height <= 0 || docX >= Math.max(de.scrollWidth, innerWidth)) return "off canvas";
+    return null;
+  }
+
+  // The element drawn at (x, y) is the control itself, something inside it, or its label.
+  function hits(el, x, y) {
+    const h = document.elementFromPoint(x, y);
+    if (!h) return false;
+    if (h === el || el.contains(h)) return true;
+    const label = h.closest && h.closest("label");
+    return !!(label && (label.control === el || (el.labels && Array.from(el.labels).includes(label))));
+  }
+
   function reach(el) {
     const r = el.getBoundingClientRect();
     const docX = r.left + window.scrollX, docY = r.top + window.scrollY;
     const bbox = { x: docX, y: docY, width: r.width, height: r.height };
-    if (r.width < 1 || r.height < 1) return { reach: "zero-size", bbox, covered_by: null };
-    const de = document.documentElement;
-    if (docX + r.width <= 0 || docY + r.height <= 0 || docX >= Math.max(de.scrollWidth, innerWidth)) {
-      return { reach: "off-screen", bbox, covered_by: null };
-    }
+    const why = hiddenWhy(el, r);
+    if (why) return { reach: "hidden", bbox, covered_by: null, hidden_why: why };
     window.scrollTo(Math.max(0, docX + r.width / 2 - innerWidth / 2), Math.max(0, docY + r.height / 2 - innerHeight / 2));
     const v = el.getBoundingClientRect();
     const cx = v.left + v.width / 2, cy = v.top + v.height / 2;
-    if (cx < 0 || cy < 0 || cx >= innerWidth || cy >= innerHeight) return { reach: "off-screen", bbox, covered_by: null };
+    if (cx < 0 || cy < 0 || cx >= innerWidth || cy >= innerHeight) {
+      return { reach: "hidden", bbox, covered_by: null, hidden_why: "cannot be scrolled into view" };
+    }
+    if (hits(el, cx, cy)) return { reach: "ok", bbox, covered_by: null };
+    // A gap in inline text, or an ancestor's ::before/::after: try a few more points inside.
+    for (const [fx, fy] of [[0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]]) {
+      if (hits(el, v.left + v.width * fx, v.top + v.height * fy)) return { reach: "ok", bbox, covered_by: null };
+    }
     const hit = document.elementFromPoint(cx, cy);
-    if (!hit || hit === el || el.contains(hit)) return { reach: "ok", bbox, covered_by: null };
-    if (hit.contains(el)) {
-      // An ancestor answers at the centre: a gap in inline text, or an ancestor's ::before/::after
-      // laid over the control. Try a few more points inside the box before calling it covered.
-      for (const [fx, fy] of [[0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]]) {
-        const h2 = document.elementFromPoint(v.left + v.width * fx, v.top + v.height * fy);
-        if (h2 && (h2 === el || el.contains(h2))) return { reach: "ok", bbox, covered_by: null };
-      }
-      return { reach: "covered", bbox, covered_by: cssPath(hit) + " (pseudo-element or overlay)" };
-    }
-    const label = hit.closest && hit.closest("label");
-    if (label && (label.control === el || (el.labels && Array.from(el.labels).includes(label)))) {
-      return { reach: "ok", bbox, covered_by: null };
-    }
-    return { reach: "covered", bbox, covered_by: cssPath(hit) };
+    const what = hit && hit.contains(el) ? " (pseudo-element or overlay)" : "";
+    return { reach: "covered", bbox, covered_by: hit ? cssPath(hit) + what : null };
   }
 
   function looksDisabled(el, cs) {
@@ -117,9 +167,17 @@
     return el.parentElement;
   }
 
+  // How much a reader's eye is drawn to the control: its area, whether it is above the fold,
+  // and whether it looks like a button (filled background) rather than a bare word.
+  function prominence(el, r, cs) {
+    const area = Math.min(r.width * r.height, 60000);
+    const filled = cs.backgroundColor && !/rgba\(.*,\s*0\)$/.test(cs.backgroundColor) && cs.backgroundColor !== "transparent";
+    const above = r.top + window.scrollY < innerHeight ? 1 : 0.6;
+    return Math.round(Math.sqrt(area) * (filled ? 1.5 : 1) * above);
+  }
+
   window.__fjp = {
     discover(max) {
-      const listened = window.__fjListen || new Set();
       const hovers = hoverTargets();
       const sx = window.scrollX, sy = window.scrollY;
       const out = [];
@@ -129,7 +187,7 @@
         if (out.length >= max) break;
         const cs = getComputedStyle(el);
         if (cs.display === "none" || cs.visibility === "hidden") continue;
-        let kind = kindOf(el, cs, listened);
+        let kind = kindOf(el, cs);
         if (!kind && !hovers.has(el)) continue;
         const native = /^(BUTTON|A|INPUT|SELECT|TEXTAREA|SUMMARY)$/.test(el.tagName) || el.hasAttribute("role");
         // A generic element that merely delegates clicks to controls inside is not a control.
@@ -143,6 +201,8 @@
         if (hidden && el.labels && el.labels.length) continue;
         if (hidden && kind !== "button") continue;
         const g = group(el);
+        const types = listenTypes(el);
+        const r = el.getBoundingClientRect();
         const rec = {
           selector: cssPath(el),
           kind: kind || "hover",
@@ -152,11 +212,13 @@
           disabled: !!el.disabled,
           looks_disabled: looksDisabled(el, cs),
           hover: hovers.has(el),
-          listened: listened.has(el) || el.hasAttribute("onclick"),
+          listened: !!types || el.hasAttribute("onclick"),
+          listens: types ? Array.from(types).sort() : [],
           group: g ? cssPath(g) : null,
           in_form: !!(el.form || el.closest("form")),
           options: el.tagName === "SELECT" ? Array.from(el.options).map((o) => o.value).slice(0, 20) : [],
           href: el.getAttribute("href"),
+          prominence: prominence(el, r, cs),
           ...reach(el),
         };
         if (kind && native) seen.add(el);
@@ -164,6 +226,13 @@
       }
       window.scrollTo(sx, sy);
       return out;
+    },
+    page() {
+      // What kind of page this is: a design (no script of its own) or an app.
+      const own = Array.from(document.scripts).filter((s) => !s.src || s.src.startsWith(location.origin));
+      const inline = document.querySelector("[onclick],[onsubmit],[oninput],[onchange],[onkeydown],[onkeyup]");
+      const global = window.__fjGlobal || [];
+      return { scripts: own.length, inline_handlers: !!inline, global_listeners: global };
     },
     locate(selector) {
       const el = document.querySelector(selector);
@@ -174,6 +243,19 @@
       const v = el.getBoundingClientRect();
       return { ...r, view: { x: v.left, y: v.top, width: v.width, height: v.height }, state: this.state() };
     },
+    quiet(ms) {
+      // Let the page run for `ms` of virtual time (and a moment of real time) while nothing
+      // is done: whatever changes now changes on its own (clocks, tickers, carousels).
+      learning = new Set();
+      const clock = window.__fjClock;
+      const run = clock ? clock.advance(ms) : Promise.resolve();
+      return run.then(() => new Promise((resolve) => N.setTimeout(() => {
+        for (const n of learning) noisy.add(n);
+        const n = learning.size;
+        learning = null;
+        resolve(n);
+      }, 60)));
+    },
     state() {
       const a = document.activeElement;
       return {
@@ -183,17 +265,27 @@
         scroll: [Math.round(window.scrollX), Math.round(window.scrollY)],
         dialogs: (window.__fjudge && window.__fjudge.dialogs.length) || 0,
         popups: (window.__fjudge && window.__fjudge.popups.length) || 0,
+        media: (window.__fjudge && window.__fjudge.media) || 0,
+        // Checked boxes and chosen options: a custom switch may change nothing else.
+        form: Array.from(document.querySelectorAll("input[type=checkbox],input[type=radio],select"))
+          .map((i) => (i.tagName === "SELECT" ? i.selectedIndex : i.checked ? 1 : 0)).join(""),
         text: document.body ? document.body.innerText.length : 0,
       };
     },
-    waitChange(ms) {
+    async waitChange(ms) {
+      // The action's consequences: its timers up to ACT_VIRTUAL_MS of virtual time (a toast,
+      // a debounced search), then up to `ms` of real time for anything still on its way.
       const start = mutations;
-      return new Promise((resolve) => {
-        const done = () => requestAnimationFrame(() => resolve(this.state()));
-        if (mutations > start) return done();
-        const t = setTimeout(() => { wake = null; done(); }, ms);
-        wake = () => { clearTimeout(t); done(); };
-      });
+      const clock = window.__fjClock;
+      if (clock) await clock.advance(ACT_VIRTUAL_MS);
+      if (mutations === start) {
+        await new Promise((resolve) => {
+          const t = N.setTimeout(() => { wake = null; resolve(); }, ms);
+          wake = () => { N.clearTimeout(t); resolve(); };
+        });
+      }
+      await new Promise((r) => N.raf(() => N.raf(r)));
+      return this.state();
     },
     visibleText(needle) {
       // Is `needle` shown somewhere on the page outside form fields?

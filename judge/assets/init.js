@@ -1,7 +1,7 @@
 // Runs before any page script, in every frame. Makes the page deterministic and harmless:
-// seeded Math.random, non-blocking dialogs, no popups; records what the page tried.
+// seeded Math.random, virtual time, non-blocking dialogs, no popups; records what it tried.
 (() => {
-  const rec = (window.__fjudge = { dialogs: [], popups: [], rejections: [], errors: [] });
+  const rec = (window.__fjudge = { dialogs: [], popups: [], rejections: [], errors: [], media: 0 });
   // mulberry32: small, fast, good enough for UI randomness; the seed is fixed per judgment.
   let s = 0x9e3779b9 >>> 0;
   Math.random = function random() {
@@ -25,6 +25,90 @@
       return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
     };
   }
+  // Virtual time. The page's timers (setTimeout, setInterval, requestAnimationFrame,
+  // requestIdleCallback), performance.now() and Date run on a clock that only moves when the
+  // judge advances it (window.__fjClock.advance), firing due callbacks in order, each in its
+  // own task (so an exception in one is an uncaught exception, as in a browser). The page is
+  // judged in the same state on every run, however busy the machine, and a page that shows
+  // its content after a delay (a loader, a skeleton, a typewriter) is seen once it has.
+  // The judge's own scripts use the native timers (window.__fjNative).
+  const N = {
+    setTimeout: window.setTimeout.bind(window),
+    clearTimeout: window.clearTimeout.bind(window),
+    setInterval: window.setInterval.bind(window),
+    clearInterval: window.clearInterval.bind(window),
+    raf: window.requestAnimationFrame.bind(window),
+    now: performance.now.bind(performance),
+  };
+  Object.defineProperty(window, "__fjNative", { value: N });
+  const FIXED = __FJUDGE_FIXED_MS__;
+  const FRAME = 1000 / 60;
+  const timers = new Map();
+  let vnow = 0, nextId = 1, seq = 0, autoTimer = null;
+  function add(fn, delay, args, every) {
+    if (typeof fn !== "function") { const code = String(fn); fn = () => (0, eval)(code); }
+    const id = nextId++;
+    timers.set(id, { due: vnow + delay, seq: seq++, fn, args, every });
+    return id;
+  }
+  const cancel = (id) => { timers.delete(id); };
+  window.setTimeout = function setTimeout(fn, delay, ...args) { return add(fn, Math.max(0, Number(delay) || 0), args, 0); };
+  window.setInterval = function setInterval(fn, delay, ...args) { const d = Math.max(4, Number(delay) || 0); return add(fn, d, args, d); };
+  window.clearTimeout = function clearTimeout(id) { cancel(id); };
+  window.clearInterval = function clearInterval(id) { cancel(id); };
+  window.requestAnimationFrame = function requestAnimationFrame(cb) {
+    const due = (Math.floor(vnow / FRAME) + 1) * FRAME;
+    return add(() => cb(due), due - vnow, [], 0);
+  };
+  window.cancelAnimationFrame = function cancelAnimationFrame(id) { cancel(id); };
+  window.requestIdleCallback = function requestIdleCallback(cb) {
+    return add(() => cb({ didTimeout: false, timeRemaining: () => 10 }), 1, [], 0);
+  };
+  window.cancelIdleCallback = function cancelIdleCallback(id) { cancel(id); };
+  performance.now = function now() { return vnow; };
+  function due(limit) {
+    let best = null, bestId = null;
+    for (const [id, t] of timers) {
+      if (t.due <= limit && (!best || t.due < best.due || (t.due === best.due && t.seq < best.seq))) { best = t; bestId = id; }
+    }
+    return [bestId, best];
+  }
+  async function advance(ms, maxCalls = 4000, maxRealMs = 4000) {
+    const target = vnow + Math.max(0, ms);
+    const start = N.now();
+    let calls = 0;
+    for (;;) {
+      const [id, t] = due(target);
+      if (!t) break;
+      if (calls++ >= maxCalls || N.now() - start > maxRealMs) return { now: vnow, calls, truncated: true };
+      vnow = Math.max(vnow, t.due);
+      if (t.every) { t.due += t.every; t.seq = seq++; } else timers.delete(id);
+      // Resolve first, then run: a callback that throws still lets the clock go on.
+      await new Promise((resolve) => N.setTimeout(() => { resolve(); t.fn.apply(window, t.args); }, 0));
+    }
+    vnow = target;
+    return { now: vnow, calls, truncated: false };
+  }
+  function auto(on) {
+    // Real time for a person looking at the page (the review app): the clock follows the wall.
+    if (autoTimer) { N.clearInterval(autoTimer); autoTimer = null; }
+    if (!on) return;
+    let last = N.now();
+    autoTimer = N.setInterval(() => { const t = N.now(); advance(t - last); last = t; }, 16);
+  }
+  Object.defineProperty(window, "__fjClock", { value: { advance, auto, now: () => vnow, pending: () => timers.size } });
+  const NativeDate = Date;
+  function FixedDate(...args) {
+    if (!new.target) return new NativeDate(FIXED + vnow).toString();
+    return args.length ? new NativeDate(...args) : new NativeDate(FIXED + vnow);
+  }
+  FixedDate.prototype = NativeDate.prototype;
+  Object.setPrototypeOf(FixedDate, NativeDate);
+  FixedDate.now = () => FIXED + Math.floor(vnow);
+  FixedDate.parse = NativeDate.parse;
+  FixedDate.UTC = NativeDate.UTC;
+  Object.defineProperty(FixedDate.prototype, "constructor", { value: FixedDate, configurable: true, writable: true });
+  window.Date = FixedDate;
   // Dialog storms cannot block the judge: dialogs return at once and are recorded.
   const note = (kind) => (msg) => { if (rec.dialogs.length < 100) rec.dialogs.push(`${kind}: ${String(msg).slice(0, 200)}`); };
   window.alert = note("alert");
@@ -36,4 +120,9 @@
     if (rec.rejections.length < 50) rec.rejections.push(String(e.reason && (e.reason.stack || e.reason.message) || e.reason).slice(0, 500));
   });
   window.addEventListener("beforeunload", (e) => { e.stopImmediatePropagation(); }, true);
+  // Sound is a response too (a sound board changes nothing on screen): count media plays.
+  if (window.HTMLMediaElement) {
+    const play = HTMLMediaElement.prototype.play;
+    HTMLMediaElement.prototype.play = function () { rec.media++; return play.apply(this, arguments); };
+  }
 })();

@@ -18,6 +18,23 @@
     return t.slice(0, 200);
   }
 
+  // Where the element's own text is actually drawn (its text runs), which is often much
+  // smaller than its box (a centred word in a wide slide).
+  function textBox(el) {
+    let l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
+    for (const n of el.childNodes) {
+      if (n.nodeType !== 3 || !n.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      for (const q of range.getClientRects()) {
+        if (q.width < 1 || q.height < 1) continue;
+        l = Math.min(l, q.left); t = Math.min(t, q.top); r = Math.max(r, q.right); b = Math.max(b, q.bottom);
+      }
+    }
+    if (!Number.isFinite(l)) return null;
+    return { x: l + sx, y: t + sy, width: r - l, height: b - t };
+  }
+
   function background(el) {
     let node = el;
     while (node && node.nodeType === 1) {
@@ -62,6 +79,29 @@
     return cs.cursor === "pointer" && !(el.parentElement && getComputedStyle(el.parentElement).cursor === "pointer");
   }
 
+  // What of an element can be seen at all: its box cut by every ancestor that clips
+  // (overflow other than visible, clip-path), and its opacity times its ancestors'.
+  const NONE = { l: -Infinity, t: -Infinity, r: Infinity, b: Infinity, o: 1 };
+  const clipCache = new Map();
+  function clipOf(el) {
+    const p = el.parentElement;
+    if (!p || p === document.documentElement) return NONE;
+    if (clipCache.has(p)) return clipCache.get(p);
+    const up = clipOf(p);
+    const cs = getComputedStyle(p);
+    let { l, t, r, b } = up;
+    const o = up.o * parseFloat(cs.opacity);
+    if (p !== document.body) {  // body's overflow belongs to the viewport
+      const box = p.getBoundingClientRect();
+      const all = cs.clipPath !== "none";
+      if (all || cs.overflowX !== "visible") { l = Math.max(l, box.left); r = Math.min(r, box.right); }
+      if (all || cs.overflowY !== "visible") { t = Math.max(t, box.top); b = Math.min(b, box.bottom); }
+    }
+    const res = { l, t, r, b, o };
+    clipCache.set(p, res);
+    return res;
+  }
+
   const all = document.body ? document.body.getElementsByTagName("*") : [];
   for (const el of all) {
     if (out.length >= maxElements) break;
@@ -93,6 +133,10 @@
       const v = el.getAttribute(name);
       if (v !== null) attrs[name] = String(v).slice(0, 120);
     }
+    const clip = clipOf(el);
+    const cl = Math.max(r.left, clip.l), ct = Math.max(r.top, clip.t);
+    const shown = { x: cl + sx, y: ct + sy, width: Math.max(0, Math.min(r.right, clip.r) - cl),
+                    height: Math.max(0, Math.min(r.bottom, clip.b) - ct) };
     index.set(el, out.length);
     const [bw, bc] = border(cs);
     const ownBg = cs.backgroundColor;
@@ -124,6 +168,9 @@
       color: cs.color,
       background: text ? background(el) : null,
       opacity: parseFloat(cs.opacity),
+      effective_opacity: parseFloat(cs.opacity) * clip.o,
+      shown: shown,
+      text_box: text ? textBox(el) : null,
       position: cs.position,
       z_index: cs.zIndex,
       overflow_x: cs.overflowX,
@@ -146,8 +193,12 @@
   }
   const de = document.documentElement;
   const pageBg = (node) => { const c = node ? getComputedStyle(node).backgroundColor : null; return c && c !== "transparent" && !/rgba\(.*,\s*0\)$/.test(c) ? c : null; };
+  const rootX = [getComputedStyle(de).overflowX, document.body ? getComputedStyle(document.body).overflowX : "visible"];
+  // Can a reader actually scroll sideways? Not when the root clips its overflow.
+  const wider = Math.max(de.scrollWidth, document.body ? document.body.scrollWidth : 0) > de.clientWidth + 1;
   return {
     page_background: pageBg(document.body) || pageBg(de) || "rgb(255, 255, 255)",
+    scrolls_x: wider && !rootX.some((v) => v === "hidden" || v === "clip"),
     doc_width: Math.max(de.scrollWidth, document.body ? document.body.scrollWidth : 0),
     doc_height: Math.max(de.scrollHeight, document.body ? document.body.scrollHeight : 0),
     body_text_length: document.body ? (document.body.innerText || "").trim().length : 0,

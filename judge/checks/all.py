@@ -5,6 +5,7 @@ from judge.checks import (  # noqa: F401
     contrast,
     external,
     interaction,
+    keyboard,
     layout,
     manipulation,
     render,

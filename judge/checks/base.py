@@ -62,6 +62,11 @@ class CheckContext:
     def seconds_left(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
 
+    @property
+    def external_api(self) -> bool:
+        """The page asked a live data API that cannot be answered while judging (sealed)."""
+        return any(b.reason == "external_api" for b in self.events.blocked)
+
 
 class Check(Protocol):
     async def __call__(self, ctx: CheckContext) -> list[CheckResult]: ...

@@ -40,4 +40,36 @@ def evidence(cap: ViewportCapture, e: ElementInfo, detail: str | None = None) ->
 
 
 def text_like(e: ElementInfo) -> bool:
-    return e.visible and (bool(e.text) or e.clickable) and not is_screen_reader_only(e)
+    return seen(e) and (bool(e.text) or e.clickable) and not is_screen_reader_only(e)
+
+
+def shown(e: ElementInfo) -> BBox:
+    """The part of the element's box its ancestors let through (its whole box if unknown)."""
+    return e.shown if e.shown is not None else e.bbox
+
+
+def seen(e: ElementInfo, min_share: float = 0.25) -> bool:
+    """A reader can see it: rendered, not (nearly) transparent through its ancestors, and not
+    clipped away by them (at least `min_share` of its box shows)."""
+    if not e.visible or e.effective_opacity < 0.1:
+        return False
+    whole = area(e.bbox)
+    return whole > 0 and area(shown(e)) >= min_share * whole
+
+
+def within(els: list[ElementInfo], i: int, tags: set[str]) -> bool:
+    """The element or one of its captured ancestors has one of these tags."""
+    return els[i].tag in tags or any(els[a].tag in tags for a in ancestors(els, i))
+
+
+def ink(e: ElementInfo) -> BBox:
+    """What of the element a reader sees as content: its own text runs if it has text (clipped
+    like the element), else its visible box."""
+    box = shown(e)
+    t = e.text_box
+    if t is None:
+        return box
+    x0, y0 = max(box.x, t.x), max(box.y, t.y)
+    x1 = min(box.x + box.width, t.x + t.width)
+    y1 = min(box.y + box.height, t.y + t.height)
+    return BBox(x=x0, y=y0, width=max(0.0, x1 - x0), height=max(0.0, y1 - y0))

@@ -1,14 +1,38 @@
-"""Interaction checks: do the page's controls respond, work without errors, and can they be
-reached? Drives the live page through `judge.interact` (budget: rubric actions / seconds)."""
+"""Interaction checks: does the page work when a careful tester uses it?
+
+Drives the live page through `judge.interact` (plan) and `judge.prober` (execution). Findings
+are weighed by how prominent the control is (its size, whether it looks like a button, whether
+it is above the fold), so a dead main button costs much more than a dead footer link; and a
+page without any script of its own is judged as a design, where a button that does nothing is
+noted, not a broken app.
+
+- interaction.reachable: controls drawn under something else (an overlay, a badge, a footer)
+- interaction.responsive: the share of exercised controls that visibly responded
+- interaction.broken: controls that look usable and do nothing; fields that swallow typing
+- interaction.errors: uncaught errors thrown by an interaction
+- interaction.flow: the page's primary functions — a submitted form, a field confirmed with
+  Enter — show their result
+- interaction.disabled: text fields that cannot be used at all (disabled or read-only)
+"""
 
 from __future__ import annotations
 
 from judge.checks.base import CheckContext, check, result
-from judge.interact import Control, Outcome, Prober, install, plan
+from judge.interact import Control, Plan, install, page_info, plan
+from judge.prober import Outcome, Prober
 from judge.schema import CheckResult, Evidence, Interaction
 
 DIM = "interaction"
-EXPECT_RESPONSE = {"click", "type", "flow"}
+EXPECT_RESPONSE = {"click", "dblclick", "type", "flow", "slide", "draw", "drag", "key"}
+NATIVE = {"button", "a", "summary"}
+DEAD = 0.4  # cost of one dead control of ordinary prominence
+VALUE_FIELDS = {"number", "tel", "url", "password", "email"}  # settings, not Enter-to-act
+MAIN_CONTROLS = 4  # the most prominent controls that make up "the page's main controls"
+
+
+def weight(c: Control) -> float:
+    """How much a reader relies on this control: ~1 for an ordinary button, up to 1.5."""
+    return min(1.5, max(0.3, c.prominence / 80))
 
 
 def _viewport(ctx: CheckContext) -> str | None:
@@ -42,6 +66,8 @@ def _record(o: Outcome) -> Interaction:
         effect.append("enter:" + ("+".join(o.enter_effects) or "nothing"))
     if o.visible_result:
         effect.append(f"result:{o.visible_result}")
+    if o.revealed:
+        effect.append(f"revealed:{o.revealed}")
     if o.note:
         effect.append(o.note)
     return Interaction(
@@ -53,134 +79,205 @@ def _record(o: Outcome) -> Interaction:
         bbox=o.control.bbox,
         before=o.before,
         after=o.after,
+        setup=o.setup,
     )
-
-
-def _expects(o: Outcome) -> bool:
-    c = o.control
-    return o.action in EXPECT_RESPONSE and not c.looks_disabled and not o.note
 
 
 @check("interaction", DIM, phase="live", order=60)
 async def interaction(ctx: CheckContext) -> list[CheckResult]:
-    """Exercise the controls: responsiveness, broken controls, errors, flows, reachability."""
+    """Exercise the controls: reachability, responses, dead controls, errors, primary flows."""
     page, budgets = ctx.page, ctx.rubric.budgets
     if page is None or ctx.url is None:
         return []
     controls = await install(page)
-    the_plan = plan(controls, budgets.actions)
+    info = await page_info(page)
+    the_plan = plan(controls, budgets.actions, info)
     prober = Prober(page, ctx.url, ctx.images)
     seconds = min(budgets.probe_seconds, max(0.5, ctx.seconds_left() - 1.0))
-    outcomes = await prober.run(the_plan, seconds)
+    outcomes = await prober.run(the_plan, seconds, budgets.actions)
     ctx.interactions.extend(_record(o) for o in outcomes)
     vp = _viewport(ctx)
-    unreachable = _unreachable(the_plan.unreachable, outcomes)
-    acted = [o for o in outcomes if not o.note.startswith("unreachable")]
-    out = [_reachability(unreachable, vp, len(controls))]
+    acted = [o for o in outcomes if not o.note.startswith(("unreachable", "could not"))]
+    out = [_reachability(the_plan, outcomes, vp), _disabled(the_plan, vp)]
     if not acted:
-        out.append(
-            result(
-                "interaction.responsive",
-                DIM,
-                None,
-                "no controls to exercise" if not controls else "no action could run",
-            )
-        )
+        msg = "no controls to exercise" if not controls else "no action could run"
+        out.append(result("interaction.responsive", DIM, None, msg))
         return out
-    out += [_responsive(acted, vp), _broken(acted, vp), _errors(acted, vp)]
-    flows = [o for o in acted if o.action == "flow"]
-    if flows:
-        out.append(_flows(flows, vp))
+    out += [_responsive(acted, info), _broken(acted, vp, the_plan), _errors(acted, vp)]
+    primary = [o for o in acted if o.action in ("flow", "type")]
+    if primary:
+        out.append(_flows(primary, vp))
+    if ctx.external_api:
+        out = [_api_dependent(r) for r in out]
     return out
 
 
-def _unreachable(planned: list[Control], outcomes: list[Outcome]) -> list[Control]:
-    seen = {c.selector: c for c in planned}
+def _api_dependent(r: CheckResult) -> CheckResult:
+    """A page waiting on a live API (blocked while judging) may do nothing for that reason:
+    its interaction findings say so and cost half."""
+    if r.score is None or r.score >= 1 or r.id == "interaction.reachable":
+        return r
+    return r.model_copy(
+        update={
+            "score": 1.0 - (1.0 - r.score) / 2,
+            "message": r.message + " (the page depends on an external API that cannot be "
+            "reached while judging)",
+        }
+    )
+
+
+def _reachability(the_plan: Plan, outcomes: list[Outcome], vp: str | None) -> CheckResult:
+    covered = {c.selector: c for c in the_plan.covered}
     for o in outcomes:
         if o.note.startswith("unreachable"):
-            seen.setdefault(o.control.selector, o.control)
-    return list(seen.values())
-
-
-def _reachability(bad: list[Control], vp: str | None, total: int) -> CheckResult:
+            covered.setdefault(o.control.selector, o.control)
+    bad = sorted(covered.values(), key=lambda c: -c.prominence)
+    total = len([c for c in the_plan.controls if c.kind != "hover"])
     if not bad:
         return result(
             "interaction.reachable",
             DIM,
             1.0 if total else None,
-            f"all {total} control(s) reachable" if total else "no controls",
+            f"nothing covers the {total} control(s)" if total else "no controls",
         )
     first = bad[0]
-    why = {
-        "covered": f"covered by {first.covered_by}",
-        "zero-size": "zero size",
-        "off-screen": "off-screen",
-    }.get(first.reach, first.reach)
     ev = [
         Evidence(
             viewport=vp,
             selector=c.selector,
             bbox=c.bbox,
             screenshot=f"{vp}.png" if vp else None,
-            detail=f"{c.reach}" + (f" by {c.covered_by}" if c.covered_by else ""),
+            detail=f"covered by {c.covered_by}" if c.covered_by else "covered",
         )
         for c in bad[:6]
     ]
+    penalty = sum(0.35 * weight(c) for c in bad)
     return result(
         "interaction.reachable",
         DIM,
-        max(0.0, 1.0 - 0.35 * len(bad)),
-        f"{len(bad)} control(s) cannot be reached, e.g. {first.selector} ({why})",
+        max(0.0, 1.0 - penalty),
+        f"{len(bad)} control(s) cannot be clicked: something is drawn on top of them, e.g. "
+        f"'{first.label or first.selector}' is covered by {first.covered_by or 'another element'}"
+        " — move the covering element or give the control a higher stacking order",
         severity="major",
         evidence=ev,
-        data={"unreachable": [[c.selector, c.reach, c.covered_by] for c in bad[:20]]},
+        data={"covered": [[c.selector, c.covered_by] for c in bad[:20]]},
     )
 
 
-def _responsive(acted: list[Outcome], vp: str | None) -> CheckResult:
+def _disabled(the_plan: Plan, vp: str | None) -> CheckResult:
+    """Text fields that are there to be typed into but cannot be (disabled)."""
+    fields = [c for c in the_plan.controls if c.kind == "text" and c.reach == "ok"]
+    off = [c for c in fields if c.disabled]
+    if not fields:
+        return result("interaction.disabled", DIM, None, "no text fields")
+    if not off:
+        return result("interaction.disabled", DIM, 1.0, f"all {len(fields)} text field(s) usable")
+    share = len(off) / len(fields)
+    return result(
+        "interaction.disabled",
+        DIM,
+        max(0.0, 1.0 - 0.8 * share),
+        f"{len(off)} of {len(fields)} text field(s) are disabled: nobody can type into "
+        f"'{off[0].label or off[0].selector}'",
+        severity="major",
+        evidence=[
+            Evidence(viewport=vp, selector=c.selector, bbox=c.bbox, detail="disabled")
+            for c in off[:5]
+        ],
+    )
+
+
+def _expects(o: Outcome) -> bool:
+    return o.action in EXPECT_RESPONSE and not o.control.looks_disabled
+
+
+def _responsive(acted: list[Outcome], info) -> CheckResult:
+    """Positive evidence: the page's main controls — its forms and fields and its most
+    prominent buttons — visibly respond. A page whose main controls all do nothing earns 0."""
     judged = [o for o in acted if _expects(o)]
-    if not judged:
-        return result("interaction.responsive", DIM, None, "no control that should respond")
-    good = [o for o in judged if o.responded and not o.errors]
-    share = len(good) / len(judged)
+    if not judged or info.is_design:
+        why = "a design without script: controls are drawn, not wired" if judged else None
+        return result("interaction.responsive", DIM, None, why or "no control that should respond")
+    forms = [o for o in judged if o.action in ("flow", "type")]
+    others = sorted(
+        (o for o in judged if o.action not in ("flow", "type") and o.setup is None),
+        key=lambda o: -o.control.prominence,
+    )
+    main = forms + others[: max(2, MAIN_CONTROLS - len(forms))]
+    total = sum(weight(o.control) for o in main)
+    good = [o for o in main if _responded(o) and not o.errors]
+    share = sum(weight(o.control) for o in good) / total if total else 0.0
     return result(
         "interaction.responsive",
         DIM,
         share,
-        f"{len(good)} of {len(judged)} exercised control(s) responded without error",
+        f"{len(good)} of the page's {len(main)} main control(s) respond"
+        + ("" if share >= 1 else f"; {_first_dead(main)} does nothing"),
         severity="info" if share >= 1 else ("minor" if share >= 0.75 else "major"),
-        data={"exercised": len(judged), "responded": len(good)},
+        data={"main": len(main), "responded": len(good), "exercised": len(judged)},
     )
 
 
-def _broken(acted: list[Outcome], vp: str | None) -> CheckResult:
-    """Clickable-looking things that do nothing; disabled-looking things that act."""
+def _first_dead(main: list[Outcome]) -> str:
+    o = next((o for o in main if not _responded(o) or o.errors), None)
+    if o is None:
+        return "one"
+    c = o.control
+    return f"'{c.label[:30]}'" if c.label else c.selector
+
+
+def _responded(o: Outcome) -> bool:
+    if o.action == "type":
+        return bool(o.effects or o.visible_result or o.enter_effects) and not o.note
+    return o.responded
+
+
+def _broken(acted: list[Outcome], vp: str | None, the_plan: Plan) -> CheckResult:
+    """Clickable-looking things that do nothing; fields that swallow typing."""
+    if the_plan.page.is_design:
+        dead = [o for o in acted if o.action == "click" and not o.responded]
+        return result(
+            "interaction.broken",
+            DIM,
+            None,
+            f"a static design (no script): {len(dead)} control(s) do nothing, as drawn",
+        )
     findings: list[tuple[Outcome, str, float]] = []
+    weak = 0.0  # listeners that showed nothing: often state-dependent (clearing an empty list)
     for o in acted:
         c = o.control
-        if o.note:
+        name = f"'{c.label[:30]}'" if c.label else c.selector
+        if o.note == "typing does not reach the field":
+            findings.append((o, f"typing into {name} does nothing", 1.2))
             continue
         if c.looks_disabled and o.responded and o.action == "click":
-            findings.append((o, f"looks disabled but acts ({'+'.join(o.effects)})", 0.25))
-        elif o.action == "click" and c.kind in ("button", "link") and not o.responded:
-            findings.append((o, f"{c.kind} '{c.label[:30]}' does nothing when clicked", 0.35))
-        elif (
-            o.action == "type"
-            and o.enter_effects is not None
-            and not o.enter_effects
-            and ("dom-on-typing" not in o.effects and c.tag == "input")
-        ):
-            findings.append((o, "pressing Enter in this field does nothing", 0.3))
+            findings.append((o, f"{name} looks disabled but acts", 0.25))
+            continue
+        if o.responded or o.action not in ("click", "dblclick", "slide", "draw", "drag"):
+            continue
+        native = c.tag in NATIVE or c.type in ("button", "submit", "image") or bool(c.listens)
+        if not c.listened and (c.tag in NATIVE or c.type in ("button", "submit", "image")):
+            # A button (or in-page link) with nothing listening: it cannot do anything.
+            findings.append((o, f"{c.kind} {name} does nothing when clicked", DEAD * weight(c)))
+        elif not c.listened:
+            findings.append(
+                (o, f"{name} looks clickable but nothing responds", 0.4 * DEAD * weight(c))
+            )
+        elif native and weak < 0.3:
+            weak += 0.1 * weight(c)
+            findings.append((o, f"{name} shows no visible response", 0.1 * weight(c)))
     if not findings:
         return result("interaction.broken", DIM, 1.0, "no dead or misleading controls")
     penalty = sum(p for _, _, p in findings)
+    findings.sort(key=lambda f: -f[2])
     ev = [e for o, why, _ in findings[:5] for e in _ev(vp, o, why)]
     o0, why0, _ = findings[0]
     return result(
         "interaction.broken",
         DIM,
         max(0.0, 1.0 - penalty),
-        f"{len(findings)} broken control(s): {o0.control.selector}: {why0}",
+        f"{len(findings)} control(s) do not work: {why0} ({o0.control.selector})",
         severity="major",
         evidence=ev,
         data={"broken": [[o.control.selector, why] for o, why, _ in findings]},
@@ -206,31 +303,43 @@ def _errors(acted: list[Outcome], vp: str | None) -> CheckResult:
     )
 
 
+def _flow_score(o: Outcome) -> tuple[float, str]:
+    if o.errors:
+        return 0.0, "throws an error"
+    if o.note == "typing does not reach the field":
+        return 0.0, "does not accept typing"
+    if o.visible_result or "dialog" in o.effects:
+        return 1.0, "shows a result"
+    if o.action == "type":
+        if o.enter_effects or "dom-on-typing" in o.effects or o.effects:
+            return 1.0, "responds to typing or Enter"
+        if o.control.type in VALUE_FIELDS:
+            return 1.0, "a value field: it keeps what was typed"
+        return 0.0, "typing and pressing Enter does nothing"
+    if "navigation" in o.effects:
+        return 0.8, "reloads the page without showing a result"
+    if o.responded:
+        return 0.7, "changes the page but the input does not show up"
+    return 0.0, "nothing happens"
+
+
 def _flows(flows: list[Outcome], vp: str | None) -> CheckResult:
-    """Primary flows: fill a form (or an input + its button), submit, see a visible result."""
-    scores, notes = [], []
-    for o in flows:
-        if o.errors:
-            s, why = 0.0, "threw an error"
-        elif o.visible_result or "dialog" in o.effects:
-            s, why = 1.0, "shows a result"
-        elif "navigation" in o.effects:
-            s, why = 0.4, "reloads/navigates without an in-page result"
-        elif o.responded:
-            s, why = 0.7, "changes the page but the input does not show up"
-        else:
-            s, why = 0.0, "nothing happens"
-        scores.append(s)
-        notes.append((o, why, s))
-    score = sum(scores) / len(scores)
-    worst = min(notes, key=lambda t: t[2])
-    ev = [e for o, why, s in notes if s < 1 for e in _ev(vp, o, f"submit: {why}")][:6]
+    """Primary functions: a form filled and submitted, a field typed into and confirmed."""
+    notes = [(o, *_flow_score(o)) for o in flows]
+    score = min(s for _, s, _ in notes) * 0.5 + 0.5 * sum(s for _, s, _ in notes) / len(notes)
+    worst = min(notes, key=lambda t: t[1])
+    ev = [e for o, s, why in notes if s < 1 for e in _ev(vp, o, why)][:6]
+    what = {"flow": "form", "type": "field"}
     return result(
         "interaction.flow",
         DIM,
         score,
-        f"{sum(s >= 1 for s in scores)} of {len(flows)} form flow(s) show a result"
-        + (f"; {worst[0].control.selector}: {worst[1]}" if worst[2] < 1 else ""),
+        f"{sum(s >= 1 for _, s, _ in notes)} of {len(flows)} form(s)/field(s) work"
+        + (
+            f"; {what[worst[0].action]} {worst[0].control.selector}: {worst[2]}"
+            if worst[1] < 1
+            else ""
+        ),
         severity="info" if score >= 1 else "major",
         evidence=ev,
     )

@@ -1,5 +1,11 @@
 """Layout checks per viewport: horizontal overflow, clipped text, overlapping text/controls,
-content placed off-screen."""
+content placed off-screen.
+
+Every check looks at what a reader can actually see (`geometry.seen`: rendered, not faded out
+by its ancestors, not clipped away by them) and weighs a finding by how much of the reading
+it spoils, so a heading cut in half costs more than a clipped footnote and an off-canvas menu
+waiting to slide in is not "off-screen".
+"""
 
 from __future__ import annotations
 
@@ -8,32 +14,42 @@ from judge.checks.geometry import (
     ancestors,
     area,
     evidence,
+    ink,
     intersection,
     is_screen_reader_only,
+    seen,
     text_like,
 )
 from judge.schema import CheckResult, ElementInfo, ViewportCapture
 
 DIM = "layout"
 MAX_PAIRS = 400  # elements considered for overlap (quadratic)
+_POSITIONED = {"absolute", "fixed"}
 
 
 def _severity(score: float) -> str:
     return "info" if score >= 1 else ("minor" if score >= 0.7 else "major")
 
 
+def prominence(e: ElementInfo) -> float:
+    """How much of the reading an element carries: ~1 for a paragraph, more for headings and
+    buttons, less for a few words of small print."""
+    size = e.font_size or 16
+    chars = len(e.text) or (12 if e.clickable else 0)
+    return min(2.0, (size / 16) ** 1.5 * min(1.0, 0.25 + chars / 60) + (0.5 if e.clickable else 0))
+
+
 @check("layout.overflow", DIM, order=30)
 async def overflow(ctx: CheckContext) -> list[CheckResult]:
-    """The page is wider than the viewport (horizontal scrolling)."""
+    """The page is wider than the viewport and a reader has to scroll sideways."""
     out = []
     for cap in ctx.captures.values():
         extra = cap.doc_width - cap.width
-        if extra <= 1:
-            out.append(
-                result(
-                    "layout.overflow", DIM, 1.0, f"{cap.name}: fits the width", viewport=cap.name
-                )
+        if extra <= 1 or cap.scrolls_x is False:
+            msg = f"{cap.name}: fits the width" + (
+                " (wider content is clipped by the page itself)" if extra > 1 else ""
             )
+            out.append(result("layout.overflow", DIM, 1.0, msg, viewport=cap.name))
             continue
         culprits = _overflowing(cap)
         score = max(0.0, 0.6 - 0.6 * extra / (0.5 * cap.width))
@@ -42,8 +58,10 @@ async def overflow(ctx: CheckContext) -> list[CheckResult]:
                 "layout.overflow",
                 DIM,
                 score,
-                f"{cap.name}: page is {extra:.0f}px wider than the {cap.width}px viewport"
-                + (f" ({culprits[0].selector})" if culprits else ""),
+                f"{cap.name}: the page is {extra:.0f}px wider than the {cap.width}px screen, so "
+                "it scrolls sideways"
+                + (f"; {culprits[0].selector} sticks out" if culprits else "")
+                + " — let it shrink (max-width: 100%, flexible widths)",
                 viewport=cap.name,
                 severity="major",
                 evidence=[
@@ -66,13 +84,17 @@ def _overflowing(cap: ViewportCapture) -> list[ElementInfo]:
 
 @check("layout.clipped", DIM, order=31)
 async def clipped(ctx: CheckContext) -> list[CheckResult]:
-    """Text cut off by its container (overflow hidden without an ellipsis)."""
+    """Text cut off by its container (overflow hidden without an ellipsis), by how much of the
+    reading is lost."""
     out = []
     for cap in ctx.captures.values():
-        bad = [e for e in cap.elements if _is_clipped(e)]
-        score = max(0.0, 1.0 - 0.25 * len(bad))
+        bad = [(e, lost) for e in cap.elements if (lost := _lost_share(e)) > 0]
+        penalty = sum(min(1.0, 2 * lost) * 0.35 * prominence(e) for e, lost in bad)
+        score = max(0.0, 1.0 - penalty)
+        bad.sort(key=lambda t: -t[1] * prominence(t[0]))
         msg = (
-            f"{cap.name}: {len(bad)} element(s) with text cut off, e.g. {bad[0].selector}"
+            f"{cap.name}: {len(bad)} text element(s) cut off by their container, e.g. "
+            f"{bad[0][0].selector} ({bad[0][1]:.0%} hidden) — let the box grow or wrap the text"
             if bad
             else f"{cap.name}: no clipped text"
         )
@@ -84,23 +106,27 @@ async def clipped(ctx: CheckContext) -> list[CheckResult]:
                 msg,
                 viewport=cap.name,
                 severity=_severity(score),
-                evidence=[evidence(cap, e, "text clipped") for e in bad[:5]],
+                evidence=[
+                    evidence(cap, e, f"{lost:.0%} of the text hidden") for e, lost in bad[:5]
+                ],
             )
         )
     return out
 
 
-def _is_clipped(e: ElementInfo) -> bool:
-    if not e.visible or not e.text or is_screen_reader_only(e):
-        return False
+def _lost_share(e: ElementInfo) -> float:
+    """Share of the element's text box hidden by its own overflow clipping (0 if none)."""
+    if not seen(e) or not e.text or is_screen_reader_only(e):
+        return 0.0
     hidden = {"hidden", "clip"}
-    wide = (
-        e.overflow_x in hidden
-        and (e.scroll_width or 0) > (e.client_width or 0) + 2
-        and e.text_overflow != "ellipsis"
-    )
-    tall = e.overflow_y in hidden and (e.scroll_height or 0) > (e.client_height or 0) + 2
-    return wide or tall
+    lost = 0.0
+    sw, cw = e.scroll_width or 0, e.client_width or 0
+    sh, ch = e.scroll_height or 0, e.client_height or 0
+    if e.overflow_x in hidden and sw > cw + 2 and e.text_overflow != "ellipsis":
+        lost = max(lost, 1 - cw / sw)
+    if e.overflow_y in hidden and sh > ch + 2:
+        lost = max(lost, 1 - ch / sh)
+    return lost
 
 
 @check("layout.overlap", DIM, order=32)
@@ -109,10 +135,12 @@ async def overlap(ctx: CheckContext) -> list[CheckResult]:
     out = []
     for cap in ctx.captures.values():
         pairs = _overlaps(cap)
-        score = max(0.0, 1.0 - 0.2 * len(pairs))
+        penalty = sum(0.25 * min(prominence(a), prominence(b)) for a, b in pairs)
+        score = max(0.0, 1.0 - penalty)
         msg = (
-            f"{cap.name}: {len(pairs)} overlapping text/control pair(s), e.g. "
-            f"{pairs[0][0].selector} and {pairs[0][1].selector}"
+            f"{cap.name}: {len(pairs)} place(s) where text or controls are drawn over each "
+            f"other, e.g. {pairs[0][0].selector} and {pairs[0][1].selector} — give them their "
+            "own space (check absolute positions and negative margins)"
             if pairs
             else f"{cap.name}: no overlapping text or controls"
         )
@@ -134,9 +162,19 @@ async def overlap(ctx: CheckContext) -> list[CheckResult]:
     return out
 
 
+def _labels_each_other(els: list[ElementInfo], i: int, j: int) -> bool:
+    """A label drawn over a field (floating labels, placeholders) is a design, not a collision."""
+    for x, y in ((i, j), (j, i)):
+        if els[y].tag not in ("input", "textarea", "select"):
+            continue
+        if els[x].tag == "label" or any(els[k].tag == "label" for k in ancestors(els, x)):
+            return True
+    return False
+
+
 def _overlaps(cap: ViewportCapture) -> list[tuple[ElementInfo, ElementInfo]]:
     els = cap.elements
-    idx = [i for i, e in enumerate(els) if text_like(e) and area(e.bbox) > 4][:MAX_PAIRS]
+    idx = [i for i, e in enumerate(els) if text_like(e) and area(ink(e)) > 4][:MAX_PAIRS]
     anc = {i: ancestors(els, i) for i in idx}
     pairs = []
     for n, i in enumerate(idx):
@@ -145,27 +183,35 @@ def _overlaps(cap: ViewportCapture) -> list[tuple[ElementInfo, ElementInfo]]:
             if i in anc[j] or j in anc[i]:
                 continue
             b = els[j]
-            inter = intersection(a.bbox, b.bbox)
-            if inter <= 0:
+            sa, sb = ink(a), ink(b)
+            inter = intersection(sa, sb)
+            if inter < 16 or inter < 0.25 * min(area(sa), area(sb)):
                 continue
-            if inter >= 0.25 * min(area(a.bbox), area(b.bbox)) and inter >= 16:
-                pairs.append((a, b))
+            if _labels_each_other(els, i, j):
+                continue
+            pairs.append((a, b))
     return pairs
 
 
 @check("layout.offscreen", DIM, order=33)
 async def offscreen(ctx: CheckContext) -> list[CheckResult]:
-    """Text or controls placed where nobody can scroll to them (left of or above the page)."""
+    """Text or controls placed where nobody can scroll to them (left of or above the page),
+    by a layout mistake — not panels positioned off-canvas on purpose (menus, slides)."""
     out = []
     for cap in ctx.captures.values():
+        els = cap.elements
         bad = [
             e
-            for e in cap.elements
-            if text_like(e) and (e.bbox.x + e.bbox.width <= 0 or e.bbox.y + e.bbox.height <= 0)
+            for i, e in enumerate(els)
+            if text_like(e)
+            and (e.bbox.x + e.bbox.width <= 0 or e.bbox.y + e.bbox.height <= 0)
+            and not _positioned(els, i)
         ]
-        score = max(0.0, 1.0 - 0.2 * len(bad))
+        penalty = sum(0.3 * prominence(e) for e in bad)
+        score = max(0.0, 1.0 - penalty)
         msg = (
-            f"{cap.name}: {len(bad)} element(s) off-screen, e.g. {bad[0].selector}"
+            f"{cap.name}: {len(bad)} element(s) pushed off the page where nobody can scroll to "
+            f"them, e.g. {bad[0].selector}"
             if bad
             else f"{cap.name}: nothing off-screen"
         )
@@ -181,3 +227,10 @@ async def offscreen(ctx: CheckContext) -> list[CheckResult]:
             )
         )
     return out
+
+
+def _positioned(els: list[ElementInfo], i: int) -> bool:
+    """Placed by absolute/fixed positioning (itself or a container): an off-canvas panel."""
+    return els[i].position in _POSITIONED or any(
+        els[a].position in _POSITIONED for a in ancestors(els, i)
+    )

@@ -88,26 +88,6 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
     return out
 
 
-@check("render.empty_body", DIM, order=11)
-async def empty_body(ctx: CheckContext) -> list[CheckResult]:
-    """No text and no media at all in the body."""
-    cap = next(iter(ctx.captures.values()), None)
-    if cap is None:
-        return []
-    media = [e for e in cap.elements if e.tag in ("img", "svg", "canvas", "video") and e.visible]
-    if cap.body_text_length == 0 and not media:
-        return [
-            result(
-                "render.empty_body",
-                DIM,
-                0.0,
-                "the body has no text and no media",
-                severity="critical",
-            )
-        ]
-    return [result("render.empty_body", DIM, 1.0, "the body has content")]
-
-
 @check("render.overlay", DIM, order=12)
 async def overlay(ctx: CheckContext) -> list[CheckResult]:
     """Content hidden behind an overlay: one element covers most of the viewport and the text."""

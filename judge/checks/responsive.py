@@ -8,7 +8,7 @@ fixed-width containers wider than the viewport, collapsed layouts.
 from __future__ import annotations
 
 from judge.checks.base import CheckContext, check, result
-from judge.checks.geometry import ancestors, evidence, is_screen_reader_only
+from judge.checks.geometry import ancestors, evidence, is_screen_reader_only, seen
 from judge.schema import CheckResult, ElementInfo, ViewportCapture
 
 DIM = "responsive"
@@ -142,25 +142,58 @@ async def tap_targets(ctx: CheckContext) -> list[CheckResult]:
     return out
 
 
+SMALL_PRINT_WEIGHT = 0.3  # footers and <small>: read by few, at the end
+
+
+def size_deficit(px: float) -> float:
+    """How far text of this size falls short of comfortable reading: 0 at ≥ 12 px, 1 at ≤ 7 px."""
+    return min(1.0, max(0.0, (TEXT_MIN - px) / (TEXT_MIN - 7.0)))
+
+
+def _small_print(els: list[ElementInfo], i: int, doc_height: float) -> bool:
+    e = els[i]
+    if e.tag in ("small", "footer", "figcaption", "sup", "sub"):
+        return True
+    if any(els[a].tag in ("footer", "small") for a in ancestors(els, i)):
+        return True
+    return doc_height > 0 and e.bbox.y >= 0.9 * doc_height
+
+
 @check("responsive.text_size", DIM, order=42)
 async def text_size(ctx: CheckContext) -> list[CheckResult]:
-    """Phone viewports: visible text under 12 CSS px."""
+    """Text too small to read, weighed by how much of what a reader reads it is and how small.
+
+    Each text element counts by its characters, times how far its size falls short of 12 px
+    (11 px a little, 7 px fully); small print (footers, <small>, the last tenth of the page)
+    counts at a third. The deficit share saturates: a third of the reading text unreadable is
+    as bad as it gets, a footnote costs next to nothing.
+    """
     out = []
-    for cap in _mobile(ctx):
+    for cap in ctx.captures.values():
+        els = cap.elements
         texts = [
-            e
-            for e in cap.elements
+            i
+            for i, e in enumerate(els)
             if e.visible and e.text.strip() and e.font_size and not is_screen_reader_only(e)
         ]
         if not texts:
             continue
-        bad = [e for e in texts if (e.font_size or 16) < TEXT_MIN]
-        total = sum(len(e.text) for e in texts)
-        share = sum(len(e.text) for e in bad) / max(1, total)
-        score = max(0.0, 1.0 - 2.0 * share - 0.03 * min(len(bad), 5))
+        total = deficit = 0.0
+        bad: list[ElementInfo] = []
+        for i in texts:
+            e = els[i]
+            w = len(e.text) * (SMALL_PRINT_WEIGHT if _small_print(els, i, cap.doc_height) else 1.0)
+            d = size_deficit(e.font_size or 16)
+            total += w
+            deficit += w * d
+            if d > 0:
+                bad.append(e)
+        share = deficit / max(1.0, total)
+        score = max(0.0, 1.0 - share / 0.35)
+        bad.sort(key=lambda e: (e.font_size or 16, -len(e.text)))
         msg = (
-            f"{len(bad)} text element(s) under {TEXT_MIN}px ({share:.0%} of the text), e.g. "
-            f"{bad[0].selector} at {bad[0].font_size:g}px"
+            f"text too small to read comfortably ({share:.0%} of the reading weight), e.g. "
+            f"{bad[0].selector} at {bad[0].font_size:g}px — use at least {TEXT_MIN}px"
             if bad
             else f"all text at least {TEXT_MIN}px"
         )
@@ -172,7 +205,7 @@ async def text_size(ctx: CheckContext) -> list[CheckResult]:
                 msg,
                 bad,
                 "text too small",
-                share=round(share, 3),
+                deficit_share=round(share, 3),
             )
         )
     return out
@@ -180,14 +213,28 @@ async def text_size(ctx: CheckContext) -> list[CheckResult]:
 
 @check("responsive.fixed_width", DIM, order=43)
 async def fixed_width(ctx: CheckContext) -> list[CheckResult]:
-    """Containers wider than the viewport (even when the overflow is hidden)."""
+    """Containers wider than the screen whose text or controls are cut off at its edge.
+
+    When the page scrolls sideways instead, layout.overflow reports it; a decorative layer
+    wider than the screen (a blurred background) cuts off nothing a reader needs.
+    """
     out = []
     for cap in ctx.captures.values():
+        if cap.scrolls_x:
+            continue  # reported (once) as overflow
         els = cap.elements
         scrollers = {
             i
             for i, e in enumerate(els)
             if e.overflow_x in ("auto", "scroll") and e.bbox.width <= cap.width + 1
+        }
+        cut = {
+            i
+            for i, e in enumerate(els)
+            if (e.text or e.clickable)
+            and seen(e)
+            and e.bbox.x + e.bbox.width > cap.width + 2
+            and not (ancestors(els, i) & scrollers)
         }
         wide = {
             i
@@ -196,14 +243,15 @@ async def fixed_width(ctx: CheckContext) -> list[CheckResult]:
             and e.bbox.width > cap.width + 2
             and e.tag not in ("html", "body")
             and not (ancestors(els, i) & scrollers)
+            and any(i in ancestors(els, j) or i == j for j in cut)
         }
         outer = [els[i] for i in sorted(wide) if not (ancestors(els, i) & wide)]
         score = max(0.0, 1.0 - 0.4 * len(outer))
         msg = (
-            f"{len(outer)} container(s) wider than the {cap.width}px viewport, e.g. "
-            f"{outer[0].selector} ({outer[0].bbox.width:.0f}px)"
+            f"{len(outer)} container(s) wider than the {cap.width}px screen cut off their text "
+            f"or controls, e.g. {outer[0].selector} ({outer[0].bbox.width:.0f}px) — let it shrink"
             if outer
-            else "no container wider than the viewport"
+            else "nothing cut off at the screen's edge"
         )
         out.append(
             _res("responsive.fixed_width", cap, score, msg, outer, "wider than the viewport")

@@ -26,6 +26,11 @@ class ElementInfo(Model):
     color: str | None = None
     background: str | None = Field(None, description="First non-transparent ancestor bg.")
     opacity: float = 1.0
+    effective_opacity: float = Field(1.0, description="Own opacity times every ancestor's.")
+    shown: BBox | None = Field(
+        None, description="The part of the box not clipped away by ancestors (page coords)."
+    )
+    text_box: BBox | None = Field(None, description="Where its own text runs are drawn.")
     position: str | None = None
     z_index: str | None = None
     overflow_x: str | None = None
@@ -68,6 +73,9 @@ class ViewportCapture(Model):
     screenshot: bytes = Field(repr=False, description="PNG of the viewport (above the fold).")
     full_page: bytes | None = Field(None, repr=False, description="PNG of the whole page.")
     doc_width: float = 0
+    scrolls_x: bool | None = Field(
+        None, description="A reader can scroll the page sideways (root overflow not hidden)."
+    )
     doc_height: float = 0
     body_text_length: int = 0
     page_background: str | None = Field(None, description="body's (else html's) background.")

@@ -164,6 +164,9 @@ class Interaction(Frozen):
     bbox: BBox | None = None
     before: str | None = None
     after: str | None = None
+    setup: str | None = Field(
+        None, description="The action whose resulting state this one used (replayed first)."
+    )
 
 
 class ItemScore(Frozen):

@@ -1,14 +1,12 @@
 """The patterns of issue 11 ("Why"), each on small pages of our own (tests/fixtures/validity/).
 
-Tests marked xfail(strict=True) fail with today's scoring; the scoring rebuild removes the
-marker when it fixes the pattern (strict: an unexpected pass fails loudly, so nobody forgets).
+Each failed with the scoring before the issue-11 rebuild (they were marked xfail(strict) until
+the rebuild made them pass).
 """
 
 from __future__ import annotations
 
 import pytest
-
-REBUILD = "issue 11: scoring rebuild"
 
 
 def _v(judgments, key):
@@ -40,14 +38,10 @@ async def test_ui_wiped_by_exception_scores_below_working_original(validity_judg
 
 
 # Two pages: an article (much text, the footnote is a small share of it) and a small app (little
-# text, so one line of small print is a large share of the characters). Today each fails one of
-# the two tests: counting characters instead of weighing what a reader sees.
-def _xfail_today(page: str):
-    return pytest.param(page, marks=pytest.mark.xfail(strict=True, reason=REBUILD))
-
-
+# text, so one line of small print is a large share of the characters). Counting characters
+# instead of weighing what a reader sees failed one of the two tests on each page.
 @pytest.mark.browser
-@pytest.mark.parametrize("page", [_xfail_today("article"), "textapp"])
+@pytest.mark.parametrize("page", ["article", "textapp"])
 async def test_seven_px_text_scores_well_below_normal_text(validity_judgments, page):
     normal = _v(validity_judgments, f"{page}/normal")
     seven = _v(validity_judgments, f"{page}/seven_px")
@@ -55,7 +49,7 @@ async def test_seven_px_text_scores_well_below_normal_text(validity_judgments, p
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("page", ["article", _xfail_today("textapp")])
+@pytest.mark.parametrize("page", ["article", "textapp"])
 async def test_one_line_of_footer_small_print_costs_little(validity_judgments, page):
     normal = _v(validity_judgments, f"{page}/normal")
     footnote = _v(validity_judgments, f"{page}/footnote")
@@ -63,7 +57,6 @@ async def test_one_line_of_footer_small_print_costs_little(validity_judgments, p
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason=REBUILD)
 async def test_controls_hidden_until_there_is_data_are_not_unreachable(validity_judgments):
     """The to-do's filter links and 'Clear completed' are hidden until a todo exists."""
     v = _v(validity_judgments, "todo/working")
@@ -74,7 +67,6 @@ async def test_controls_hidden_until_there_is_data_are_not_unreachable(validity_
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason=REBUILD)
 async def test_text_field_enter_flow_is_exercised(validity_judgments):
     """The prober types into the to-do field, presses Enter and sees the todo appear."""
     v = _v(validity_judgments, "todo/working")
@@ -88,7 +80,6 @@ async def test_text_field_enter_flow_is_exercised(validity_judgments):
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason=REBUILD)
 async def test_enter_that_does_nothing_is_caught_and_named(validity_judgments):
     working = _v(validity_judgments, "todo/working")
     broken = _v(validity_judgments, "todo/enter_broken")

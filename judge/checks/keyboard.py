@@ -1,0 +1,77 @@
+"""Keyboard: can someone without a mouse move through the page's controls with Tab?
+
+Presses Tab from the top of a freshly loaded page and follows the focus. A page whose focus
+stays on one or two controls while it has more that can take focus traps keyboard users (a
+leftover focus trap, a Tab handler that swallows the key); a page where Tab reaches nothing at
+all although it has controls cannot be used without a mouse.
+"""
+
+from __future__ import annotations
+
+from judge.checks.base import CheckContext, check, result
+from judge.live import LivePage
+from judge.schema import CheckResult, Evidence
+
+DIM = "accessibility"
+MAX_TABS = 12
+_TABBABLE_JS = """() => {
+  const sel = 'a[href],button,input,select,textarea,summary,[tabindex]:not([tabindex="-1"]),[contenteditable=""],[contenteditable=true]';
+  return Array.from(document.querySelectorAll(sel)).filter((el) =>
+    !el.disabled && el.tabIndex >= 0 && el.checkVisibility && el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
+    && el.getBoundingClientRect().width > 0).length;
+}"""
+_FOCUS_JS = """() => { const a = document.activeElement;
+  if (!a || a === document.body || a === document.documentElement) return null;
+  const path = [];
+  for (let n = a; n && n !== document.body; n = n.parentElement) {
+    path.unshift(n.tagName.toLowerCase() + ':' + Array.prototype.indexOf.call(n.parentElement ? n.parentElement.children : [], n));
+  }
+  return path.join('>'); }"""
+
+
+@check("a11y.keyboard", DIM, phase="live", order=65)
+async def keyboard(ctx: CheckContext) -> list[CheckResult]:
+    """Tab moves focus through the page's controls (no trap, not unreachable by keyboard)."""
+    page = ctx.page
+    if page is None or ctx.url is None:
+        return []
+    live = LivePage(page, ctx.url)
+    try:
+        await live.reload(min(5.0, max(1.0, ctx.seconds_left() / 4)))
+        n = int(await page.evaluate(_TABBABLE_JS))
+        if n < 2:
+            return [result("a11y.keyboard", DIM, None, "fewer than two controls to tab between")]
+        seen: list[str | None] = []
+        for _ in range(min(MAX_TABS, n + 1)):
+            await page.keyboard.press("Tab")
+            seen.append(await page.evaluate(_FOCUS_JS))
+    finally:
+        live.detach()
+    distinct = {s for s in seen if s}
+    want = min(n, MAX_TABS)
+    if not distinct:
+        score, why = 0.3, "Tab never moves the focus to any control"
+    elif len(distinct) <= 2 and want >= 4:
+        score, why = 0.2, f"Tab keeps the focus on {len(distinct)} control(s): a focus trap"
+    else:
+        return [
+            result(
+                "a11y.keyboard",
+                DIM,
+                1.0,
+                f"Tab moves through {len(distinct)} of {n} focusable control(s)",
+            )
+        ]
+    return [
+        result(
+            "a11y.keyboard",
+            DIM,
+            score,
+            f"{why}, although {n} controls can take focus — keyboard users are stuck",
+            severity="major",
+            evidence=[
+                Evidence(detail=f"focus after each Tab: {', '.join(s or '-' for s in seen)}"[:300])
+            ],
+            data={"focusable": n, "reached": len(distinct)},
+        )
+    ]

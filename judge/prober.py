@@ -1,0 +1,445 @@
+"""Interaction probing, part 2: run a plan on the live page like a careful tester.
+
+Every step starts from a known state: the page as loaded, or — for a follow-up step — the state
+its setup step created, rebuilt by a clean reload and a replay of the setup. A step that changed
+nothing leaves the page as it was, so the next step needs no reload. Each step records what
+changed that the step caused (DOM outside the nodes that change on their own, URL, scroll,
+focus, dialogs, popups, pixels), the errors it threw, the requests it tried, and crops before
+and after. Steps that create state (a submitted form, an item added with Enter, a menu opened)
+are followed by steps for the controls that state revealed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import time
+import zlib
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PIL import Image
+
+from judge.interact import CONTROLS_JS, Control, Plan, Step, discover, follow_ups
+from judge.live import LivePage
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+
+_FILL = {
+    "email": "probe@example.com",
+    "number": "42",
+    "url": "https://example.com/",
+    "tel": "5550100",
+    "password": "Probe-123!",
+}
+WAIT_MS = 80  # how long an action may take to show its first DOM change
+SUBMIT_WAIT_MS = 200  # a submitted form may do a little more work first
+QUIET_MS = 2000  # virtual time watching the page do nothing: what changes on its own
+PIXEL_DELTA = 10  # per-channel difference counted as a changed pixel
+# Playwright waits (fill, select): generous, because they only end early when the page works;
+# a short one turns a busy machine into a "broken" control.
+ACTION_TIMEOUT_MS = 5000
+
+
+@dataclass
+class Outcome:
+    """What one step did."""
+
+    control: Control
+    action: str
+    effects: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    before: str | None = None
+    after: str | None = None
+    note: str = ""
+    visible_result: str | None = None  # flows/typing: where the typed text showed up
+    enter_effects: list[str] | None = None  # text fields: effects of Enter alone
+    setup: str | None = None  # "<action> <selector>" of the step whose state this one used
+    revealed: int = 0  # controls this step's state revealed
+
+    @property
+    def responded(self) -> bool:
+        return bool(self.effects)
+
+
+class Prober:
+    """Runs a plan on a live page within an action and time budget."""
+
+    def __init__(self, page: Page, url: str, images: dict[str, bytes]):
+        self.page = page
+        self.live = LivePage(page, url)
+        self.images = images
+        self.dirty = False
+        self.state: list[tuple[str, str]] = []  # setup chain the page is in now
+        self.noisy = False
+        self.n = 0
+
+    async def run(self, the_plan: Plan, seconds: float, budget: int) -> list[Outcome]:
+        """Exercise the planned steps (and their follow-ups) until the plan, the action budget
+        or the time runs out."""
+        end = time.monotonic() + seconds
+        out: list[Outcome] = []
+        queue = deque(the_plan.steps)
+        followed = 0
+        try:
+            self.noisy = bool(await self._quiet())
+            while queue and len(out) < budget and time.monotonic() < end:
+                step = queue.popleft()
+                try:
+                    got = await asyncio.wait_for(self._step(step), end - time.monotonic())
+                except TimeoutError:
+                    break
+                except Exception as exc:  # a page that fights the prober: note it, go on
+                    got = Outcome(
+                        step.control, step.action, note=f"could not act: {str(exc)[:160]}"
+                    )
+                    self.dirty = True
+                if got is None:
+                    continue
+                out.append(got)
+                if _creates_state(got) and step.setup is None and followed < 8:
+                    extra = await self._follow(the_plan.controls, step, budget - len(out))
+                    got.revealed = len(extra)
+                    followed += len(extra)
+                    queue.extendleft(reversed(extra))
+        finally:
+            self.live.detach()
+        return out
+
+    async def _follow(self, before: list[Control], step: Step, room: int) -> list[Step]:
+        with contextlib.suppress(Exception):
+            return follow_ups(before, await discover(self.page), step, room)
+        return []
+
+    # -- state ------------------------------------------------------------------------------
+
+    async def _quiet(self) -> int:
+        with contextlib.suppress(Exception):
+            return int(await self.page.evaluate("(ms) => window.__fjp.quiet(ms)", QUIET_MS))
+        return 0
+
+    async def _restore(self) -> None:
+        await self.live.reload(5.0)
+        await self.page.evaluate(CONTROLS_JS)
+        if self.noisy:
+            await self._quiet()
+        self.dirty = False
+        self.state = []
+
+    async def _prepare(self, step: Step) -> bool:
+        """Bring the page into the state the step needs; False if it cannot be rebuilt."""
+        chain = step.chain()
+        keys = [s.key() for s in chain]
+        if not self.dirty and self.state == keys:
+            return True
+        await self._restore()
+        for s in chain:
+            loc = await self._locate(s.control)
+            if not loc or loc["reach"] != "ok":
+                return False
+            await self._act(s, loc["view"], Outcome(s.control, s.action), replay=True)
+        self.state = keys
+        self.dirty = bool(chain)  # a replayed state is used by this step only
+        return True
+
+    async def _locate(self, control: Control) -> dict[str, Any] | None:
+        try:
+            loc = await self.page.evaluate(
+                "(s) => window.__fjp ? window.__fjp.locate(s) : undefined", control.selector
+            )
+        except Exception:
+            return None
+        return loc or None
+
+    # -- one step ---------------------------------------------------------------------------
+
+    async def _step(self, step: Step) -> Outcome | None:
+        c, action = step.control, step.action
+        if not await self._prepare(step):
+            return Outcome(c, action, note="could not recreate the state it needs")
+        loc = await self._locate(c)
+        if loc is None and not self.state:
+            await self._restore()  # the control may have gone with an earlier change
+            loc = await self._locate(c)
+        if loc is None or loc["reach"] == "hidden":
+            return None  # gone, or hidden by design in this state: nothing to judge
+        if loc["reach"] != "ok":
+            c.reach, c.covered_by = loc["reach"], loc.get("covered_by")
+            return Outcome(c, action, note=f"unreachable: {loc['reach']}")
+        view, s0 = loc["view"], loc["state"]
+        self.n += 1
+        oid = f"int-{self.n:02d}"
+        cx, cy = view["x"] + view["width"] / 2, view["y"] + view["height"] / 2
+        # The pointer rests on the control before the "before" crop, so hover styling
+        # (its own and its neighbours') is the same in both crops.
+        await self.page.mouse.move(*((0, 0) if action == "hover" else (cx, cy)))
+        before, clip = await self._crop(view)
+        s0 = await self._state() or s0  # screenshots inject (and remove) a style element
+        errs0, blocked0 = len(self.live.errors), len(self.live.blocked)
+        out = Outcome(c, action, setup=_describe(step.setup))
+        s1 = await self._act(step, view, out)
+        self.images[f"{oid}-before"] = before
+        out.before = f"{oid}-before"
+        if s1 is None:
+            out.effects.append("navigation")
+            await self._restore()
+        else:
+            out.effects += _diff(s0, s1, c.selector)
+        out.errors = list(dict.fromkeys(self.live.errors[errs0:]))[:5]
+        out.blocked = self.live.blocked[blocked0:][:5]
+        if out.blocked:
+            out.effects.append("blocked")
+        if s1 is not None and (not out.effects or out.errors or action in ("flow", "type")):
+            # An after-crop only where it is evidence (or the only way to see a change).
+            after, _ = await self._crop(view, clip)
+            trust_pixels = not self.noisy or action == "draw"
+            own = None if action in ("hover", "draw") else view
+            if not out.effects and trust_pixels and _pixels_changed(before, after, clip, own):
+                out.effects.append("pixels")
+            self.images[f"{oid}-after"] = after
+            out.after = f"{oid}-after"
+        if out.effects or out.enter_effects:
+            self.dirty = True
+        return out
+
+    async def _act(
+        self, step: Step, view: dict[str, float], out: Outcome, *, replay: bool = False
+    ) -> dict[str, Any] | None:
+        """Perform the action; the page state after it, or None when it navigated away.
+
+        `replay`: rebuilding a state already judged — only the resulting state matters, so
+        typing takes the quick path.
+        """
+        page, c, action = self.page, step.control, step.action
+        if replay and action == "type":
+            await page.locator(c.selector).first.fill(self._value(c), timeout=ACTION_TIMEOUT_MS)
+            await page.keyboard.press("Enter")
+            return await self._wait(SUBMIT_WAIT_MS)
+        cx, cy = view["x"] + view["width"] / 2, view["y"] + view["height"] / 2
+        if action == "hover":
+            await page.mouse.move(cx, cy)
+            return await self._wait()
+        if action in ("click", "dblclick"):
+            was = await self._checked(c)
+            s0 = await self._state()
+            await page.mouse.click(cx, cy, click_count=2 if action == "dblclick" else 1)
+            s1 = await self._wait()
+            if s1 is not None and c.kind == "check" and await self._checked(c) != was:
+                out.effects.append("state")
+            if (
+                action == "click"
+                and c.listened
+                and s1 is not None
+                and not _diff(s0, s1, c.selector)
+            ):
+                # Nothing yet: a tester clicks again — "double-click to like" pages react
+                # to the second click only.
+                await page.mouse.click(cx, cy)
+                s1 = await self._wait()
+            return s1
+        if action == "select":
+            n = max(1, len(c.options))
+            idx = await page.evaluate("(s) => document.querySelector(s).selectedIndex", c.selector)
+            loc = page.locator(c.selector).first
+            await loc.select_option(index=(idx + 1) % n, timeout=ACTION_TIMEOUT_MS)
+            return await self._wait()
+        if action == "type":
+            return await self._type(c, out)
+        if action == "flow":
+            return await self._flow(c, out)
+        if action == "slide":
+            await page.mouse.click(cx, cy)
+            for _ in range(5):
+                await page.keyboard.press("ArrowRight")
+            return await self._wait()
+        if action == "draw":
+            x0, y0 = view["x"] + view["width"] * 0.3, view["y"] + view["height"] * 0.3
+            await page.mouse.move(x0, y0)
+            await page.mouse.down()
+            await page.mouse.move(x0 + view["width"] * 0.3, y0 + view["height"] * 0.25, steps=6)
+            await page.mouse.up()
+            return await self._wait()
+        if action == "drag" and step.target is not None:
+            await page.drag_and_drop(c.selector, step.target.selector, timeout=ACTION_TIMEOUT_MS)
+            return await self._wait()
+        if action == "key":
+            await page.mouse.click(2, 2)  # focus the document, not a field
+            await page.keyboard.press("KeyA")
+            return await self._wait()
+        raise ValueError(f"cannot {action} {c.kind}")
+
+    async def _type(self, c: Control, out: Outcome) -> dict[str, Any] | None:
+        """Type into the field, then press Enter: what did typing do, what did Enter do, and
+        does the typed text show up on the page?"""
+        page = self.page
+        pre = await self._state()
+        value = self._value(c)
+        field = page.locator(c.selector).first
+        await field.fill("", timeout=ACTION_TIMEOUT_MS)
+        # Real key events (not a value assignment), as a person types: a field whose key
+        # handler swallows the keys keeps its old value.
+        await field.press_sequentially(value, timeout=ACTION_TIMEOUT_MS)
+        mid = await self._wait(40)
+        if mid is None:
+            return None
+        with contextlib.suppress(Exception):
+            got = await field.input_value(timeout=ACTION_TIMEOUT_MS)
+            if value not in got:
+                out.note = "typing does not reach the field"
+        if pre and mid["mutations"] > pre["mutations"]:
+            out.effects.append("dom-on-typing")
+        fresh = value if c.type in ("", "text", "search") else None
+        await page.keyboard.press("Enter")
+        end = await self._wait(SUBMIT_WAIT_MS)
+        out.enter_effects = ["navigation"] if end is None else _diff(mid, end, c.selector)
+        if end is not None and fresh:
+            out.visible_result = await self._shown(fresh)
+        return end
+
+    def _value(self, c: Control) -> str:
+        """What to type into a field: by its type, else a marker unique to the field (so a
+        replay rebuilds the same state and the marker can be found on the page)."""
+        return _FILL.get(c.type, f"Probe item {zlib.crc32(c.selector.encode()) % 997}")
+
+    async def _flow(self, button: Control, out: Outcome) -> dict[str, Any] | None:
+        """Fill every text field of the button's form/group, press the button, look for a result."""
+        marker = f"Fjudge probe item {self.n}"
+        loc = self.page.locator(f"{button.group} input, {button.group} textarea")
+        typed: list[str] = []
+        for i in range(await loc.count()):
+            el = loc.nth(i)
+            with contextlib.suppress(Exception):
+                if await el.is_visible() and await el.is_editable():
+                    t = (await el.get_attribute("type") or "").lower()
+                    if t in ("", "text", "email", "search", "number", "url", "tel", "password"):
+                        value = _FILL.get(t, marker)
+                        await el.fill(value, timeout=ACTION_TIMEOUT_MS)
+                        typed.append(value)
+        # Only values not already on the page can prove the form produced a result
+        # (a number-only form echoes "42", not the text marker).
+        fresh = [v for v in dict.fromkeys(typed) if not await self._shown(v)]
+        view = await self.page.evaluate("(s) => window.__fjp.locate(s)", button.selector)
+        if not view or view["reach"] != "ok":
+            out.note = "submit control unreachable after filling the form"
+            return await self._state()
+        v = view["view"]
+        await self.page.mouse.click(v["x"] + v["width"] / 2, v["y"] + v["height"] / 2)
+        s1 = await self._wait(SUBMIT_WAIT_MS)
+        if s1 is not None:
+            for value in fresh:
+                out.visible_result = await self._shown(value)
+                if out.visible_result:
+                    break
+        return s1
+
+    # -- observations -----------------------------------------------------------------------
+
+    async def _shown(self, text: str) -> str | None:
+        """Selector of visible page text (outside form fields) containing `text`, if any."""
+        with contextlib.suppress(Exception):
+            return await self.page.evaluate("(t) => window.__fjp.visibleText(t)", text)
+        return None
+
+    async def _checked(self, c: Control) -> bool | None:
+        if c.kind != "check":
+            return None
+        with contextlib.suppress(Exception):
+            return await self.page.evaluate(
+                "(s) => !!(document.querySelector(s) || {}).checked", c.selector
+            )
+        return None
+
+    async def _wait(self, ms: int = WAIT_MS) -> dict[str, Any] | None:
+        """Let the action show its first change; the state then, or None if it navigated."""
+        try:
+            return await self.page.evaluate("(ms) => window.__fjp.waitChange(ms)", ms)
+        except Exception as exc:
+            text = str(exc).lower()
+            if "destroyed" in text or "navigat" in text or "__fjp" in text or "closed" in text:
+                with contextlib.suppress(Exception):
+                    await self.page.wait_for_load_state("load", timeout=3000)
+                return None
+            raise
+
+    async def _state(self) -> dict[str, Any] | None:
+        try:
+            return await self.page.evaluate("() => window.__fjp && window.__fjp.state()")
+        except Exception:
+            return None
+
+    async def _crop(
+        self, view: dict[str, float], clip: dict[str, float] | None = None
+    ) -> tuple[bytes, dict[str, float]]:
+        vp = self.page.viewport_size or {"width": 1280, "height": 800}
+        if clip is None:
+            x0, y0 = max(0.0, view["x"] - 150), max(0.0, view["y"] - 100)
+            x1 = min(float(vp["width"]), view["x"] + view["width"] + 150)
+            y1 = min(float(vp["height"]), view["y"] + view["height"] + 100)
+            if x1 - x0 < 2 or y1 - y0 < 2:
+                x0, y0, x1, y1 = 0.0, 0.0, float(vp["width"]), float(vp["height"])
+            clip = {"x": int(x0), "y": int(y0), "width": int(x1 - x0), "height": int(y1 - y0)}
+        png = await self.page.screenshot(
+            clip=clip, type="png", animations="disabled", caret="hide", timeout=5000
+        )
+        return png, clip
+
+
+def _creates_state(o: Outcome) -> bool:
+    """The step left the page in a new state worth exploring (an item added, a menu open)."""
+    if o.errors or "navigation" in o.effects:
+        return False
+    if o.action in ("flow", "type"):
+        return bool(o.visible_result) or bool(o.enter_effects and "dom" in o.enter_effects)
+    return o.action == "click" and "dom" in o.effects
+
+
+def _describe(step: Step | None) -> str | None:
+    return None if step is None else f"{step.action} {step.control.selector}"
+
+
+def _diff(s0: dict[str, Any] | None, s1: dict[str, Any] | None, selector: str) -> list[str]:
+    if not s0 or not s1:
+        return []
+    eff = []
+    if s1["mutations"] > s0["mutations"]:
+        eff.append("dom")
+    if s1["url"] != s0["url"]:
+        same_doc = s1["url"].split("#")[0] == s0["url"].split("#")[0]
+        eff.append("hash" if same_doc else "url")
+    if s1["scroll"] != s0["scroll"]:
+        eff.append("scroll")
+    if s1["focus"] and s1["focus"] not in (s0["focus"], selector):
+        eff.append("focus")
+    if s1["dialogs"] > s0["dialogs"]:
+        eff.append("dialog")
+    if s1["popups"] > s0["popups"]:
+        eff.append("popup")
+    if s1.get("media", 0) > s0.get("media", 0):
+        eff.append("media")
+    if s1.get("form") != s0.get("form") and "state" not in eff:
+        eff.append("state")
+    return eff
+
+
+def _pixels_changed(
+    before: bytes, after: bytes, clip: dict[str, float], view: dict[str, float] | None
+) -> bool:
+    """Changed pixels outside the control's own box (its focus/active styling does not count)."""
+    a = np.asarray(Image.open(io.BytesIO(before)).convert("RGB"), dtype=np.int16)
+    b = np.asarray(Image.open(io.BytesIO(after)).convert("RGB"), dtype=np.int16)
+    if a.shape != b.shape:
+        return True
+    changed = np.abs(a - b).max(axis=2) > PIXEL_DELTA
+    if view is None:
+        return int(changed.sum()) >= 30
+    x0 = int(max(0, view["x"] - clip["x"] - 6))
+    y0 = int(max(0, view["y"] - clip["y"] - 6))
+    x1 = int(max(0, view["x"] + view["width"] - clip["x"] + 6))
+    y1 = int(max(0, view["y"] + view["height"] - clip["y"] + 6))
+    changed[y0:y1, x0:x1] = False
+    return int(changed.sum()) >= 30
