@@ -95,6 +95,22 @@ class LivePage:
             await asyncio.wait_for(self.page.evaluate(ADVANCE_JS, ms), timeout=10)
             await asyncio.wait_for(self.page.evaluate(FRAME_JS), timeout=5)
 
+    async def wait_until(
+        self, js: str, arg: object = None, *, virtual_ms: int = 800, step_ms: int = 100
+    ) -> bool:
+        """Whether `js(arg)` becomes true within `virtual_ms` of the page's time, checked after
+        every `step_ms` it is moved on. Playwright's own polling cannot do this: its `raf` and
+        interval polling run on the page's (virtual) timers, which only move when advanced."""
+        spent = 0
+        while True:
+            with contextlib.suppress(Exception):
+                if await asyncio.wait_for(self.page.evaluate(js, arg), timeout=5):
+                    return True
+            if spent >= virtual_ms:
+                return False
+            await self.advance(step_ms)
+            spent += step_ms
+
     async def crop(self, view_box: dict[str, float], margin: tuple[int, int] = (150, 100)) -> bytes:
         """PNG of the viewport region around a box given in viewport coordinates."""
         vp = self.page.viewport_size or {"width": 1280, "height": 800}

@@ -10,6 +10,7 @@ probe are `unscored`.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from typing import TYPE_CHECKING
@@ -184,13 +185,21 @@ async def _expect_url(page: Page, step: ProbeStepSpec, t: float) -> str:
         if isinstance(want, re.Pattern)
         else [want, False, ""]
     )
-    try:
-        await page.wait_for_function(_URL_JS, arg=arg, timeout=t, polling="raf")
-    except Exception:
-        parts = urlsplit(page.url)
-        here = parts.path + (f"?{parts.query}" if parts.query else "")
-        here += f"#{parts.fragment}" if parts.fragment else ""
-        raise StepFailed(f"URL is {here}, expected {step.url}") from None
+    # Polled from here: Playwright's in-page polling runs on the page's virtual timers.
+    loop = asyncio.get_running_loop()
+    end = loop.time() + t / 1000
+    while True:
+        try:
+            if await page.evaluate(_URL_JS, arg):
+                break
+        except Exception:  # mid-navigation: the next look decides
+            pass
+        if loop.time() >= end:
+            parts = urlsplit(page.url)
+            here = parts.path + (f"?{parts.query}" if parts.query else "")
+            here += f"#{parts.fragment}" if parts.fragment else ""
+            raise StepFailed(f"URL is {here}, expected {step.url}") from None
+        await asyncio.sleep(0.05)
     return f"URL matches {step.url}"
 
 

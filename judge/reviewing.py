@@ -30,6 +30,10 @@ ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
 REPORT_FILES = {"index.html", "report.html"}
 SKIP_NAMES = {"node_modules", "review.sqlite", "__pycache__"}
 
+# The judge's pages run on a virtual clock it advances (judge/assets/init.js); the live page a
+# reviewer drives runs on real time instead.
+REAL_TIME_JS = "() => window.__fjClock && window.__fjClock.auto(true)"
+
 
 def is_submission_dir(path: Path) -> bool:
     """A folder the judge can serve or build."""
@@ -199,6 +203,7 @@ class JudgeLivePreview:
             )
             with contextlib.suppress(Exception):
                 await load(session, 15)
+                await session.page.evaluate(REAL_TIME_JS)  # a person watches: time runs
             token = secrets.token_urlsafe(12)
             self.sessions[token] = _Live(session, site, time.monotonic())
             return token
@@ -231,6 +236,8 @@ class JudgeLivePreview:
             with contextlib.suppress(Exception):
                 await page.go_back(timeout=5000)
         with contextlib.suppress(Exception):
+            if action.type in ("reload", "back"):  # a new document starts on the virtual clock
+                await page.evaluate(REAL_TIME_JS)
             await asyncio.wait_for(page.evaluate(FRAME_JS), 2)
         await asyncio.sleep(0.15)  # transitions started by the action get a moment to show
 

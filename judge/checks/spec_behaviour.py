@@ -16,7 +16,6 @@ verifiable probes first.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -103,13 +102,10 @@ class Tryout:
     async def changed_from(self, before: list[str | None]) -> list[str | None]:
         """The lists after an action, waiting (briefly) for any to differ from `before`."""
         # Unchanged within the wait is the finding, not an error.
-        with contextlib.suppress(Exception):
-            await self.page.wait_for_function(
-                f"(b) => JSON.stringify(({GROUP_JS})({json.dumps(self.lists)})) !== b",
-                arg=json.dumps(before),
-                timeout=800,
-                polling="raf",
-            )
+        await self.live.wait_until(
+            f"(b) => JSON.stringify(({GROUP_JS})({json.dumps(self.lists)})) !== b",
+            json.dumps(before),
+        )
         return await self.items()
 
     async def controls(self, selector: str) -> list[dict[str, Any]]:
@@ -276,8 +272,9 @@ async def _modal(t: Tryout) -> CheckResult:
         t.dirty = True
         try:
             await t.page.locator(sel).first.click(timeout=ACT_MS)
-            await t.page.wait_for_function(DIALOG_JS, timeout=800, polling="raf")
         except Exception:
+            continue
+        if not await t.live.wait_until(DIALOG_JS):
             continue
         missing = [f for f in fields if not await _field_shown(t.page, f)]
         closes = await _closes(t)
@@ -310,8 +307,9 @@ async def _field_shown(page: Page, field: str) -> bool:
 
 
 async def _closes(t: Tryout) -> bool:
+    gone = f"() => !({DIALOG_JS})()"
     await t.page.keyboard.press("Escape")
-    if not await t.page.evaluate(DIALOG_JS):
+    if await t.live.wait_until(gone, virtual_ms=400):  # a closing transition runs on timers
         return True
     close = await paths(
         t.page, Way("role", "button", re.compile(r"close|×|✕|cancel|dismiss|^x$", re.I))
@@ -321,7 +319,7 @@ async def _closes(t: Tryout) -> bool:
             await t.page.locator(close[0]).first.click(timeout=ACT_MS)
         except Exception:
             return False
-        return not await t.page.evaluate(DIALOG_JS)
+        return await t.live.wait_until(gone, virtual_ms=400)
     return False
 
 

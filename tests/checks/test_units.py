@@ -31,16 +31,23 @@ def test_axe_penalty_grows_with_impact_and_nodes():
     assert penalty(one) < penalty([{"impact": "minor", "count": 8}])
 
 
-def test_plan_puts_flows_first_and_respects_budget():
+def test_plan_puts_the_form_flow_and_the_field_first_and_respects_budget():
     box = BBox(x=0, y=0, width=50, height=30)
     ctrls = [
         Control("#q", "text", "input", group="#f", bbox=box),
         Control("#go", "button", "button", type="submit", group="#f", bbox=box),
         *[Control(f"#b{i}", "button", "button", group="body", bbox=box) for i in range(30)],
         Control("#hid", "button", "button", reach="covered", covered_by="#modal", bbox=box),
+        Control("#later", "button", "button", reach="hidden", hidden_why="display:none"),
     ]
     p = plan(ctrls, 20)
-    assert p.actions[0] == ("flow", ctrls[1])
-    assert len(p.actions) == 20
-    assert [c.selector for c in p.unreachable] == ["#hid"]
-    assert all(c.selector != "#go" for a, c in p.actions[1:])
+    # The form is filled and submitted with its nearest button, then the field is typed into
+    # and confirmed with Enter on its own; the submit button is not clicked again bare.
+    assert [(s.action, s.control.selector) for s in p.steps[:2]] == [
+        ("flow", "#go"),
+        ("type", "#q"),
+    ]
+    assert len(p.steps) == 20
+    assert [c.selector for c in p.covered] == ["#hid"]
+    assert [c.selector for c in p.hidden] == ["#later"]  # hidden by design: not unreachable
+    assert all(s.control.selector != "#go" for s in p.steps[2:])

@@ -69,6 +69,9 @@ async def _facts(judge, name: str) -> tuple[dict, list]:
     session = await open_session(handle.browser, site, (1024, 768))
     try:
         await load(session, 30)
+        # The facts scripts wait on timers in real time; the judge's pages run on a virtual
+        # clock that only moves when advanced, so let it follow the wall here.
+        await session.page.evaluate("() => window.__fjClock.auto(true)")
         facts = await session.page.evaluate("window.__facts()")
         await collect_page_records(session)
     finally:

@@ -106,7 +106,8 @@ def test_prompt_becomes_the_task_prompt_and_task_type_is_kept(monkeypatch) -> No
         labels=[None, '{"task_type": "tool_use", "step": 7}', None],
     )
     a, b, c = to_requests(body, None)
-    assert a.completion == GOOD and a.task is not None and a.task.prompt == PROMPT
+    # The prompt goes with the job (the worker sets it as the task's prompt: `with_prompt`).
+    assert a.completion == GOOD and a.prompt == PROMPT
     assert a.task_type == "backend"  # the Task's default type does not override the setting
     assert b.task_type == "tool_use" and b.step == 7 and a.group == b.group
-    assert c.task is None and c.completion == GOOD
+    assert c.task is None and c.prompt is None and c.completion == GOOD
