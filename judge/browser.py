@@ -27,7 +27,7 @@ from pathlib import Path
 
 from playwright.async_api import Browser, Playwright, async_playwright
 
-from judge.workdirs import make_workdir
+from judge.workdirs import make_workdir, remove_workdir
 
 RELAY_PORT = 8080
 
@@ -125,10 +125,12 @@ class BrowserHandle:
 
     async def close(self) -> None:
         try:
-            await self.browser.close()
+            try:
+                await self.browser.close()
+            finally:
+                await self.playwright.stop()
         finally:
-            await self.playwright.stop()
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            remove_workdir(self.workdir)
 
 
 def _write_launcher(workdir: Path, prefix: list[str], sock: Path, chromium: str) -> Path:
@@ -159,7 +161,7 @@ async def launch(preview_sock: Path | None, preview_port: int) -> BrowserHandle:
     try:
         pw = await async_playwright().start()
     except BaseException:  # cancelled (SIGTERM) or failed: leave nothing behind
-        shutil.rmtree(workdir, ignore_errors=True)
+        remove_workdir(workdir)
         raise
     try:
         browser = await pw.chromium.launch(
@@ -173,7 +175,7 @@ async def launch(preview_sock: Path | None, preview_port: int) -> BrowserHandle:
     except BaseException as exc:
         with contextlib.suppress(Exception):
             await pw.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+        remove_workdir(workdir)
         if not isinstance(exc, Exception):
             raise  # cancellation: not a browser fault
         raise BrowserUnavailable(f"Chromium failed to start ({chromium}): {exc}") from exc

@@ -51,7 +51,7 @@ from judge.schema import (
 )
 from judge.spec import prompt_info
 from judge.tasks import find_task, read_task
-from judge.workdirs import clean_stale, make_workdir
+from judge.workdirs import clean_stale, make_workdir, remove_workdir
 from rubrics import Rubric, load_rubric
 
 
@@ -122,14 +122,23 @@ class Judge:
 
     async def close(self) -> None:
         """Close the browser and the preview, remove the working directory. Idempotent."""
-        if self.browser is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.browser.close(), 20)
-            self.browser = None
-        await self.preview.close()
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp = None
+        # Every step runs even when the close itself is cancelled (a SIGTERM arriving while
+        # the browser shuts down): nothing of ours may stay in /tmp.
+        handle, self.browser = self.browser, None
+        try:
+            if handle is not None:
+                try:
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(handle.close(), 20)
+                finally:
+                    remove_workdir(handle.workdir)
+        finally:
+            try:
+                await self.preview.close()
+            finally:
+                if self._tmp is not None:
+                    remove_workdir(self._tmp)
+                    self._tmp = None
 
     async def browser_handle(self) -> BrowserHandle:
         """The Judge's warm browser (launched on first use, relaunched if it died), for callers
@@ -145,7 +154,11 @@ class Judge:
                         await self.browser.close()
                 assert self._tmp is not None, "use `async with Judge(...)`"
                 sock = self._tmp / "preview.sock" if self._netns else None
-                self.browser = await launch(sock, self.preview.port)
+                handle = await launch(sock, self.preview.port)
+                if self._tmp is None:  # the Judge closed while Chromium started
+                    await handle.close()
+                    raise BrowserUnavailable("the judge was closed")
+                self.browser = handle
             return self.browser
 
     async def judge_many(
@@ -165,6 +178,10 @@ class Judge:
         finally:
             for t in tasks:
                 t.cancel()
+            # Wait for them to unwind (a browser launch in flight must finish or clean up before
+            # the Judge closes, or it would outlive it), without hiding our own cancellation.
+            if tasks:
+                await asyncio.wait(tasks)
 
     async def judge(self, path: Path, *, task: Task | None = None) -> Verdict:
         """Judge one input (see `judge_full`)."""

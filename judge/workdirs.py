@@ -26,6 +26,18 @@ def make_workdir(prefix: str = "fjudge-") -> Path:
     return path
 
 
+def remove_workdir(path: Path, tries: int = 40) -> None:
+    """Remove `path`, retrying briefly: a browser being killed can still write into its profile
+    while the tree is removed (rmtree then fails with 'directory not empty')."""
+    import time
+
+    for _ in range(tries):
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            return
+        time.sleep(0.05)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -290,8 +290,13 @@ async def _modal(t: Tryout) -> CheckResult:
         return result("spec.modal", DIM, s, "; ".join(notes), weight=1.5,
                       severity="info" if s >= 0.99 else "minor",
                       evidence=[Evidence(selector=sel, detail=label)])  # fmt: skip
-    return result("spec.modal", DIM, 0.0, f"none of {min(5, len(cands))} buttons opened a dialog",
-                  weight=1.5, severity="major")  # fmt: skip
+    tried = cands[:5]
+    names = ", ".join(repr(label) for _, label in tried if label) or "unlabelled buttons"
+    return result("spec.modal", DIM, 0.0,
+                  f"none of {len(tried)} buttons opened a dialog (tried {names})",
+                  weight=1.5, severity="major",
+                  evidence=[Evidence(selector=sel, detail=label) for sel, label in tried],
+                  data={"tried": [label for _, label in tried]})  # fmt: skip
 
 
 async def _field_shown(page: Page, field: str) -> bool:

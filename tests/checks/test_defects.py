@@ -8,7 +8,7 @@ import pytest
 # defect → (check id, selector substring, viewport the finding is about or None)
 EXPECTED = {
     "dead_button": ("interaction.broken", "#inc", None),
-    "enter_noop": ("interaction.broken", "#item", None),
+    "enter_noop": ("interaction.flow", "#item", None),  # the field's own flow: type + Enter
     "covered_control": ("interaction.reachable", "#inc", None),
     "mobile_overflow": ("layout.overflow", "#promo", "mobile"),
     "tablet_overlap": ("layout.overlap", "#lead", "tablet"),
@@ -26,7 +26,14 @@ async def test_defect_scores_below_good_and_is_named(defect, defect_judgments):
     good = defect_judgments[(defect, "good")].verdict
     bad = defect_judgments[(defect, "bad")].verdict
     assert good.status == bad.status == "ok"
-    assert bad.score < good.score - 0.02, (defect, good.score, bad.score)
+    if defect == "axe_violations":
+        # A missing alt text or field label is invisible to a sighted reader, and axe fires on
+        # many working apps (issue 11 workbench), so its cost to the total is capped; the
+        # accessibility dimension is where it must show.
+        acc = (good.dimensions["accessibility"], bad.dimensions["accessibility"])
+        assert acc[1] < acc[0] - 0.02, (defect, acc)
+    else:
+        assert bad.score < good.score - 0.02, (defect, good.score, bad.score)
     check_id, selector, viewport = EXPECTED[defect]
     hits = [
         c
