@@ -16,10 +16,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builders.intake import IMAGE_SUFFIXES
 from judge.schema import LabelSet, Verdict
 
 SEARCH_DEPTH = 3
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 
 
 def _say(msg: str) -> None:

@@ -242,12 +242,12 @@ class Judge:
                     raise
         raise AssertionError("unreachable")
 
-    async def _build(
-        self, it: Intake, work: Path
-    ) -> tuple[Path | None, BuildInfo | None, str, str | None]:
+    async def prepare(self, it: Intake, work: Path):
+        """The unpacked input made servable (built in the sandbox when it is an npm project),
+        with this Judge's build options; the review app serves its items through it too."""
         from builders import prepare_site
 
-        outcome = await prepare_site(
+        return await prepare_site(
             it.root,
             it.entry,
             work,
@@ -255,6 +255,11 @@ class Judge:
             timeout=self.options.build_timeout,
             cache_dir=self.options.cache_dir,
         )
+
+    async def _build(
+        self, it: Intake, work: Path
+    ) -> tuple[Path | None, BuildInfo | None, str, str | None]:
+        outcome = await self.prepare(it, work)
         return outcome.site_dir, outcome.info, outcome.verdict_status, outcome.reason
 
     async def _judge_page(

@@ -21,12 +21,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from builders.intake import IntakeRejected, classify
 from calibration.review import LiveAction, ReviewItem
 from judge.labelled import content_sha256, find_by_hash, is_score_out_item
 from judge.schema import JudgeOptions, Verdict
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
-ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
 REPORT_FILES = {"index.html", "report.html"}
 SKIP_NAMES = {"node_modules", "review.sqlite", "__pycache__"}
 
@@ -68,16 +67,14 @@ def _scored_item(root: Path, folder: Path) -> ReviewItem:
 
 
 def _kind(path: Path) -> str | None:
-    name = path.name.lower()
-    if path.is_dir():
-        return "directory" if is_submission_dir(path) else None
-    if name.endswith(ARCHIVE_SUFFIXES):
-        return "archive"
-    if path.suffix.lower() in IMAGE_SUFFIXES:
-        return "image"
-    if path.suffix.lower() in (".html", ".htm"):
-        return "html"
-    return None
+    """The input kind `builders.intake` gives it, or None when it is not a reviewable item (a
+    folder that is not a submission, an unsupported file)."""
+    if path.is_dir() and not is_submission_dir(path):
+        return None
+    try:
+        return classify(path)
+    except IntakeRejected:
+        return None
 
 
 def discover(source: Path, ids: list[str] | None = None) -> tuple[Path, list[ReviewItem]]:
@@ -167,20 +164,12 @@ class JudgeLivePreview:
 
     async def _site(self, source: Path) -> tuple[Path, str]:
         """Intake (archives unpacked safely) and build (sandboxed), once per submission."""
-        from builders import prepare_site
         from builders.intake import intake
 
         if source not in self.sites:
             work = Path(tempfile.mkdtemp(prefix="item-", dir=self.work))
             it = await asyncio.to_thread(intake, source, work)
-            out = await prepare_site(
-                it.root,
-                it.entry,
-                work,
-                unsafe_no_sandbox=self.options.unsafe_no_sandbox,
-                timeout=self.options.build_timeout,
-                cache_dir=self.options.cache_dir,
-            )
+            out = await self.judge.prepare(it, work)
             if out.site_dir is None:
                 raise RuntimeError(f"cannot serve this item: {out.reason}")
             self.sites[source] = (out.site_dir, it.entry)
