@@ -25,16 +25,30 @@ def build(
 ) -> Report:
     """Pairs, per-operator and per-check statistics, split groups, noise and naive baseline."""
     pairs: list[Pair] = []
-    recs: dict[str, list[tuple[Record, Record]]] = defaultdict(list)
-    for (app, op), mut in sorted(mutants.items()):
+    made: list[tuple[Pair, Record, Record]] = []
+    for (app, _op), mut in sorted(mutants.items()):
         orig = originals.get(app)
         pair = metrics.make_pair(orig, mut) if orig else None
         if pair is not None:
             pairs.append(pair)
-            recs[op].append((orig, mut))
+            made.append((pair, orig, mut))
+    noise = {p.app: p for p in pairs if p.operator == NULL}
+    # A render defect that left the page exactly as it was (pixels, element looks and boxes
+    # within the app's own null-control noise) is no defect anyone could see: listed under
+    # "Useless pairs", left out of accuracy (a tie there would only measure the operator).
+    invisible = {
+        (p.app, p.operator)
+        for p in pairs
+        if p.operator != NULL
+        and ops[p.operator].shows_in == "render"
+        and metrics.rendered_identically(p, noise.get(p.app))
+    }
+    recs: dict[str, list[tuple[Record, Record]]] = defaultdict(list)
     by_op: dict[str, list[Pair]] = defaultdict(list)
-    for p in pairs:
-        by_op[p.operator].append(p)
+    for p, orig, mut in made:
+        if (p.app, p.operator) not in invisible:
+            by_op[p.operator].append(p)
+            recs[p.operator].append((orig, mut))
 
     def stats(name: str, ps: list[Pair]) -> Any:
         op = ops[name]
@@ -65,7 +79,6 @@ def build(
         flat = [p for ps in g_pairs.values() for p in ps]
         groups.append(metrics.group(gname, g_stats, flat, len(g_apps)))
 
-    noise = {p.app: p for p in by_op.get(NULL, [])}
     identical = [
         Identical(
             app=p.app,
@@ -80,10 +93,13 @@ def build(
         if p.operator != NULL and metrics.rendered_identically(p, noise.get(p.app))
     ]
     ok = {a: r for a, r in originals.items() if r.score is not None}
-    blocked = {
-        a: sorted({urlsplit(b["url"]).netloc for b in r.verdict.get("blocked_requests", [])})
+    # Requests the mirror answered with the real file are not missing: list only the rest.
+    unanswered = {
+        a: [b for b in r.verdict.get("blocked_requests", []) if b.get("action") != "mirrored"]
         for a, r in sorted(originals.items())
-        if r.verdict.get("blocked_requests")
+    }
+    blocked = {
+        a: sorted({urlsplit(b["url"]).netloc for b in bs}) for a, bs in unanswered.items() if bs
     }
     return Report(
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -142,7 +158,10 @@ def lines(r: Report, *, markdown: bool = False, missed_max: int = 4) -> list[str
         f"selection: {r.selection}",
         "",
     ]
-    out.append(f"{h}Summary (accuracy: original scored above its mutant; ties count half)")
+    out.append(
+        f"{h}Summary (accuracy: original scored above its mutant; ties count half; render "
+        "defects whose mutant rendered like its original are left out, see Useless pairs)"
+    )
     table(
         [
             "group",
@@ -295,7 +314,7 @@ def lines(r: Report, *, markdown: bool = False, missed_max: int = 4) -> list[str
         out.append(f"{h}infra_error (left out of the figures): " + "; ".join(r.infra_errors))
         out.append("")
     if r.blocked_hosts:
-        out.append(f"{h}Originals with blocked outside requests (CDN not mirrored yet?)")
+        out.append(f"{h}Originals with outside requests not answered by the mirror (APIs, media)")
         out += [f"- {a}: {', '.join(hosts)}" for a, hosts in r.blocked_hosts.items()]
         out.append("")
     t = r.throughput

@@ -16,11 +16,16 @@
     for (let n = node; n; n = n.parentNode) if (noisy.has(n)) return true;
     return false;
   };
+  // Changes to nodes that also change on their own. Their own changes come only from the
+  // page's timers, which run only while virtual time is advanced: one that happens between an
+  // action and the next advance is the action's (a carousel's "next" button).
+  let noisyChanges = 0;
   new MutationObserver((list) => {
     let counted = 0;
     for (const m of list) {
       if (learning) { learning.add(m.target); continue; }
       if (!isNoisy(m.target)) counted++;
+      else noisyChanges++;
     }
     if (!counted) return;
     mutations += counted;
@@ -103,7 +108,13 @@
   // page on purpose (off-canvas menus). Such controls are hidden by design until some state
   // change shows them; they are neither exercised nor reported as unreachable.
   function hiddenWhy(el, r) {
-    if (el.checkVisibility && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return "not rendered";
+    if (el.checkVisibility && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) {
+      // Its own display:none while its container shows: the control itself was taken away
+      // (a panel hidden until opened hides its container, not each field in it).
+      const p = el.parentElement;
+      const shown = p && (!p.checkVisibility || p.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }));
+      return getComputedStyle(el).display === "none" && shown ? "hidden itself" : "not rendered";
+    }
     if (r.width < 1 || r.height < 1) return "zero size";
     for (let p = el.parentElement; p && p !== document.body && p !== document.documentElement; p = p.parentElement) {
       const cs = getComputedStyle(p);
@@ -186,8 +197,12 @@
       for (const el of all) {
         if (out.length >= max) break;
         const cs = getComputedStyle(el);
-        if (cs.display === "none" || cs.visibility === "hidden") continue;
+        if (cs.visibility === "hidden") continue;
+        // A field that is itself display:none is listed (as hidden): the page may have lost
+        // its main input. Anything else not displayed is simply not there.
+        if (cs.display === "none" && !/^(INPUT|TEXTAREA)$/.test(el.tagName)) continue;
         let kind = kindOf(el, cs);
+        if (cs.display === "none" && kind !== "text") continue;
         if (!kind && !hovers.has(el)) continue;
         const native = /^(BUTTON|A|INPUT|SELECT|TEXTAREA|SUMMARY)$/.test(el.tagName) || el.hasAttribute("role");
         // A generic element that merely delegates clicks to controls inside is not a control.
@@ -260,6 +275,7 @@
       const a = document.activeElement;
       return {
         mutations,
+        noisy: noisyChanges,
         url: location.href,
         focus: a && a !== document.body ? cssPath(a) : null,
         scroll: [Math.round(window.scrollX), Math.round(window.scrollY)],
@@ -277,6 +293,7 @@
       // a debounced search), then up to `ms` of real time for anything still on its way.
       const start = mutations;
       const clock = window.__fjClock;
+      const synchronous = noisyChanges; // the action's own observer records have landed
       if (clock) await clock.advance(ACT_VIRTUAL_MS);
       if (mutations === start) {
         await new Promise((resolve) => {
@@ -285,7 +302,7 @@
         });
       }
       await new Promise((r) => N.raf(() => N.raf(r)));
-      return this.state();
+      return { ...this.state(), noisy_sync: synchronous };
     },
     visibleText(needle) {
       // Is `needle` shown somewhere on the page outside form fields?

@@ -8,6 +8,8 @@ from judge.checks import (  # noqa: F401
     keyboard,
     layout,
     manipulation,
+    palette,
+    reading,
     render,
     responsive,
     runtime,

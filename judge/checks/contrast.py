@@ -13,7 +13,14 @@ import numpy as np
 from PIL import Image
 
 from judge.checks.base import CheckContext, check, result
-from judge.checks.geometry import evidence, ink, is_screen_reader_only, seen
+from judge.checks.geometry import (
+    SMALL_PRINT_WEIGHT,
+    evidence,
+    ink,
+    is_screen_reader_only,
+    seen,
+    small_print,
+)
 from judge.schema import CheckResult, ElementInfo, ViewportCapture
 
 DIM = "accessibility"
@@ -74,12 +81,13 @@ def rendered_background(px: np.ndarray, keys: np.ndarray, fg: np.ndarray) -> np.
     return flat[k == top].mean(axis=0)
 
 
-def measure(cap: ViewportCapture, img: np.ndarray) -> list[tuple[ElementInfo, float, float]]:
-    """(element, measured ratio, required ratio) for each visible text above the fold."""
+def measure(cap: ViewportCapture, img: np.ndarray) -> list[tuple[ElementInfo, float, float, float]]:
+    """(element, measured ratio, required ratio, reading weight) for each visible text above
+    the fold; small print (footers, <small>) weighs a third, as in the text-size check."""
     out = []
     h, w = img.shape[:2]
     keys = packed(img)
-    for e in cap.elements:
+    for i, e in enumerate(cap.elements):
         if len(out) >= MAX_TEXTS:
             break
         if not seen(e) or not e.text.strip() or is_screen_reader_only(e):
@@ -104,7 +112,8 @@ def measure(cap: ViewportCapture, img: np.ndarray) -> list[tuple[ElementInfo, fl
             continue
         alpha = fg[1] * (e.opacity if e.opacity is not None else 1.0)
         colour = fg[0] * alpha + bg * (1 - alpha)
-        out.append((e, ratio(colour, bg), 3.0 if is_large(e) else 4.5))
+        weight = SMALL_PRINT_WEIGHT if small_print(cap.elements, i, cap.doc_height) else 1.0
+        out.append((e, ratio(colour, bg), 3.0 if is_large(e) else 4.5, weight))
     return out
 
 
@@ -136,9 +145,11 @@ async def contrast(ctx: CheckContext) -> list[CheckResult]:
                 )
             )
             continue
-        total = sum(len(e.text) for e, _, _ in measured)
+        total = sum(len(e.text) * w for e, _, _, w in measured)
         below_aa = [m for m in measured if m[1] < m[2]]
-        deficit = sum(len(e.text) * readability_deficit(r, need < 4.5) for e, r, need in measured)
+        deficit = sum(
+            len(e.text) * w * readability_deficit(r, need < 4.5) for e, r, need, w in measured
+        )
         share = deficit / max(1, total)
         score = 1.0 - min(1.0, share / 0.3) - (0.02 if below_aa else 0.0)
         hard = sorted(
@@ -147,14 +158,14 @@ async def contrast(ctx: CheckContext) -> list[CheckResult]:
         )
         worst = hard or sorted(below_aa, key=lambda m: m[1] / m[2])
         if hard:
-            e0, r0, need0 = hard[0]
+            e0, r0, need0, _ = hard[0]
             msg = (
                 f"{cap.name}: {len(hard)} text element(s) hard to read against their background, "
                 f"worst {e0.selector} at {r0:.2f}:1 — darken the text or lighten the background "
                 f"(WCAG AA asks {need0:g}:1)"
             )
         elif below_aa:
-            e0, r0, need0 = below_aa[0]
+            e0, r0, need0, _ = below_aa[0]
             msg = (
                 f"{cap.name}: readable, but {len(below_aa)} text element(s) below WCAG AA, e.g. "
                 f"{e0.selector} at {r0:.2f}:1 (AA asks {need0:g}:1)"
@@ -172,7 +183,7 @@ async def contrast(ctx: CheckContext) -> list[CheckResult]:
                 severity="info" if not below_aa else ("major" if score < 0.7 else "minor"),
                 evidence=[
                     evidence(cap, e, f"contrast {r:.2f}:1 (AA {need:g}:1)")
-                    for e, r, need in worst[:6]
+                    for e, r, need, _ in worst[:6]
                 ],
                 data={
                     "measured": len(measured),

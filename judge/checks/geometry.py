@@ -73,3 +73,16 @@ def ink(e: ElementInfo) -> BBox:
     x1 = min(box.x + box.width, t.x + t.width)
     y1 = min(box.y + box.height, t.y + t.height)
     return BBox(x=x0, y=y0, width=max(0.0, x1 - x0), height=max(0.0, y1 - y0))
+
+
+SMALL_PRINT_WEIGHT = 0.3  # footers and <small>: read by few, at the end
+
+
+def small_print(els: list[ElementInfo], i: int, doc_height: float) -> bool:
+    """Footers, <small>, captions and the last tenth of the page: read by few, at the end."""
+    e = els[i]
+    if e.tag in ("small", "footer", "figcaption", "sup", "sub"):
+        return True
+    if any(els[a].tag in ("footer", "small") for a in ancestors(els, i)):
+        return True
+    return doc_height > 0 and e.bbox.y >= 0.9 * doc_height

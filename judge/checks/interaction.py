@@ -18,21 +18,16 @@ noted, not a broken app.
 from __future__ import annotations
 
 from judge.checks.base import CheckContext, check, result
+from judge.checks.interaction_reach import DIM, disabled, reachability, unusable_controls, weight
 from judge.interact import Control, Plan, install, page_info, plan
 from judge.prober import Outcome, Prober
 from judge.schema import CheckResult, Evidence, Interaction
 
-DIM = "interaction"
 EXPECT_RESPONSE = {"click", "dblclick", "type", "flow", "slide", "draw", "drag", "key"}
 NATIVE = {"button", "a", "summary"}
 DEAD = 0.4  # cost of one dead control of ordinary prominence
 VALUE_FIELDS = {"number", "tel", "url", "password", "email"}  # settings, not Enter-to-act
 MAIN_CONTROLS = 4  # the most prominent controls that make up "the page's main controls"
-
-
-def weight(c: Control) -> float:
-    """How much a reader relies on this control: ~1 for an ordinary button, up to 1.5."""
-    return min(1.5, max(0.3, c.prominence / 80))
 
 
 def _viewport(ctx: CheckContext) -> str | None:
@@ -97,19 +92,57 @@ async def interaction(ctx: CheckContext) -> list[CheckResult]:
     outcomes = await prober.run(the_plan, seconds, budgets.actions)
     ctx.interactions.extend(_record(o) for o in outcomes)
     vp = _viewport(ctx)
-    acted = [o for o in outcomes if not o.note.startswith(("unreachable", "could not"))]
-    out = [_reachability(the_plan, outcomes, vp), _disabled(the_plan, vp)]
+    ran = [o for o in outcomes if not o.note.startswith(("unreachable", "could not"))]
+    # A step that asked a live outside API for data (blocked while judging) shows what the
+    # sandbox did, not what the page does: recorded, not judged.
+    acted = [o for o in ran if not _needs_network(o)]
+    out = [reachability(the_plan, outcomes, vp), disabled(the_plan, outcomes, vp)]
+    unusable = unusable_controls(the_plan, outcomes)
     if not acted:
-        msg = "no controls to exercise" if not controls else "no action could run"
-        out.append(result("interaction.responsive", DIM, None, msg))
+        out.append(_nothing_ran(controls, unusable, ran))
         return out
-    out += [_responsive(acted, info), _broken(acted, vp, the_plan), _errors(acted, vp)]
+    out += [
+        _responsive(acted, info, unusable),
+        _broken(acted, vp, the_plan),
+        _errors(acted, vp),
+    ]
     primary = [o for o in acted if o.action in ("flow", "type")]
     if primary:
         out.append(_flows(primary, vp))
     if ctx.external_api:
         out = [_api_dependent(r) for r in out]
     return out
+
+
+def _needs_network(o: Outcome) -> bool:
+    return any(b.startswith(("fetch:", "xhr:", "eventsource:", "websocket:")) for b in o.blocked)
+
+
+def _nothing_ran(controls: list[Control], unusable: list[Outcome], ran: list[Outcome]):
+    """No step judged: no controls (nothing to say), only live-data steps (not judged), or
+    controls that nobody can use (covered, disabled) — the page offers nothing that works."""
+    if ran:
+        return result(
+            "interaction.responsive",
+            DIM,
+            None,
+            f"the page's {len(ran)} exercised control(s) fetch live data from outside, which "
+            "cannot be reached while judging",
+        )
+    if unusable:
+        return result(
+            "interaction.responsive",
+            DIM,
+            0.0,
+            f"none of the page's controls can be used: {len(unusable)} covered, disabled or hidden",
+            severity="major",
+        )
+    return result(
+        "interaction.responsive",
+        DIM,
+        None,
+        "no controls to exercise" if not controls else "no action could run",
+    )
 
 
 def _api_dependent(r: CheckResult) -> CheckResult:
@@ -126,76 +159,20 @@ def _api_dependent(r: CheckResult) -> CheckResult:
     )
 
 
-def _reachability(the_plan: Plan, outcomes: list[Outcome], vp: str | None) -> CheckResult:
-    covered = {c.selector: c for c in the_plan.covered}
-    for o in outcomes:
-        if o.note.startswith("unreachable"):
-            covered.setdefault(o.control.selector, o.control)
-    bad = sorted(covered.values(), key=lambda c: -c.prominence)
-    total = len([c for c in the_plan.controls if c.kind != "hover"])
-    if not bad:
-        return result(
-            "interaction.reachable",
-            DIM,
-            1.0 if total else None,
-            f"nothing covers the {total} control(s)" if total else "no controls",
-        )
-    first = bad[0]
-    ev = [
-        Evidence(
-            viewport=vp,
-            selector=c.selector,
-            bbox=c.bbox,
-            screenshot=f"{vp}.png" if vp else None,
-            detail=f"covered by {c.covered_by}" if c.covered_by else "covered",
-        )
-        for c in bad[:6]
-    ]
-    penalty = sum(0.35 * weight(c) for c in bad)
-    return result(
-        "interaction.reachable",
-        DIM,
-        max(0.0, 1.0 - penalty),
-        f"{len(bad)} control(s) cannot be clicked: something is drawn on top of them, e.g. "
-        f"'{first.label or first.selector}' is covered by {first.covered_by or 'another element'}"
-        " — move the covering element or give the control a higher stacking order",
-        severity="major",
-        evidence=ev,
-        data={"covered": [[c.selector, c.covered_by] for c in bad[:20]]},
-    )
-
-
-def _disabled(the_plan: Plan, vp: str | None) -> CheckResult:
-    """Text fields that are there to be typed into but cannot be (disabled)."""
-    fields = [c for c in the_plan.controls if c.kind == "text" and c.reach == "ok"]
-    off = [c for c in fields if c.disabled]
-    if not fields:
-        return result("interaction.disabled", DIM, None, "no text fields")
-    if not off:
-        return result("interaction.disabled", DIM, 1.0, f"all {len(fields)} text field(s) usable")
-    share = len(off) / len(fields)
-    return result(
-        "interaction.disabled",
-        DIM,
-        max(0.0, 1.0 - 0.8 * share),
-        f"{len(off)} of {len(fields)} text field(s) are disabled: nobody can type into "
-        f"'{off[0].label or off[0].selector}'",
-        severity="major",
-        evidence=[
-            Evidence(viewport=vp, selector=c.selector, bbox=c.bbox, detail="disabled")
-            for c in off[:5]
-        ],
-    )
-
-
 def _expects(o: Outcome) -> bool:
-    return o.action in EXPECT_RESPONSE and not o.control.looks_disabled
+    c = o.control
+    if c.tag == "a" and not c.listened and _placeholder(c.href):
+        return False  # a mock-up's href="#" link: nothing was wired to it, nothing promised
+    return o.action in EXPECT_RESPONSE and not c.looks_disabled
 
 
-def _responsive(acted: list[Outcome], info) -> CheckResult:
+def _responsive(acted: list[Outcome], info, unusable: list[Outcome]) -> CheckResult:
     """Positive evidence: the page's main controls — its forms and fields and its most
-    prominent buttons — visibly respond. A page whose main controls all do nothing earns 0."""
+    prominent buttons — visibly respond. A page whose main controls all do nothing earns 0;
+    one nobody can use (covered, disabled) counts as not responding."""
     judged = [o for o in acted if _expects(o)]
+    if judged and not info.is_design:
+        judged += [o for o in unusable if o.action == "type" or _expects(o)]
     if not judged or info.is_design:
         why = "a design without script: controls are drawn, not wired" if judged else None
         return result("interaction.responsive", DIM, None, why or "no control that should respond")
@@ -256,6 +233,8 @@ def _broken(acted: list[Outcome], vp: str | None, the_plan: Plan) -> CheckResult
             continue
         if o.responded or o.action not in ("click", "dblclick", "slide", "draw", "drag"):
             continue
+        if c.tag == "a" and not c.listened and _placeholder(c.href):
+            continue  # href="#": a link drawn in a mock-up, not a control the app wired
         native = c.tag in NATIVE or c.type in ("button", "submit", "image") or bool(c.listens)
         if not c.listened and (c.tag in NATIVE or c.type in ("button", "submit", "image")):
             # A button (or in-page link) with nothing listening: it cannot do anything.
@@ -282,6 +261,11 @@ def _broken(acted: list[Outcome], vp: str | None, the_plan: Plan) -> CheckResult
         evidence=ev,
         data={"broken": [[o.control.selector, why] for o, why, _ in findings]},
     )
+
+
+def _placeholder(href: str | None) -> bool:
+    h = (href or "").strip().lower()
+    return h in ("", "#", "#!") or h.startswith("javascript:")
 
 
 def _errors(acted: list[Outcome], vp: str | None) -> CheckResult:

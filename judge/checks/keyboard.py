@@ -1,6 +1,6 @@
 """Keyboard: can someone without a mouse move through the page's controls with Tab?
 
-Presses Tab from the top of a freshly loaded page and follows the focus. A page whose focus
+Presses Tab from the top of the page as loaded and follows the focus. A page whose focus
 stays on one or two controls while it has more that can take focus traps keyboard users (a
 leftover focus trap, a Tab handler that swallows the key); a page where Tab reaches nothing at
 all although it has controls cannot be used without a mouse.
@@ -9,16 +9,21 @@ all although it has controls cannot be used without a mouse.
 from __future__ import annotations
 
 from judge.checks.base import CheckContext, check, result
-from judge.live import LivePage
 from judge.schema import CheckResult, Evidence
 
 DIM = "accessibility"
 MAX_TABS = 12
 _TABBABLE_JS = """() => {
   const sel = 'a[href],button,input,select,textarea,summary,[tabindex]:not([tabindex="-1"]),[contenteditable=""],[contenteditable=true]';
-  return Array.from(document.querySelectorAll(sel)).filter((el) =>
-    !el.disabled && el.tabIndex >= 0 && el.checkVisibility && el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
-    && el.getBoundingClientRect().width > 0).length;
+  const stops = new Set();
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.disabled || el.tabIndex < 0 || !el.checkVisibility
+        || !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
+        || el.getBoundingClientRect().width <= 0) continue;
+    // A radio group is one Tab stop (arrow keys move within it).
+    stops.add(el.type === 'radio' && el.name ? 'radio:' + el.name : el);
+  }
+  return stops.size;
 }"""
 _FOCUS_JS = """() => { const a = document.activeElement;
   if (!a || a === document.body || a === document.documentElement) return null;
@@ -29,29 +34,36 @@ _FOCUS_JS = """() => { const a = document.activeElement;
   return path.join('>'); }"""
 
 
-@check("a11y.keyboard", DIM, phase="live", order=65)
+_BLUR_JS = """() => { const a = document.activeElement; if (a && a.blur) a.blur();
+  window.scrollTo(0, 0); }"""
+
+
+@check("a11y.keyboard", DIM, phase="live", order=55)
 async def keyboard(ctx: CheckContext) -> list[CheckResult]:
     """Tab moves focus through the page's controls (no trap, not unreachable by keyboard)."""
     page = ctx.page
     if page is None or ctx.url is None:
         return []
-    live = LivePage(page, ctx.url)
+    # Runs before the interaction prober, on the page as loaded (nothing has touched it but
+    # the captures), so no reload is needed: it was a second page load per judgment.
+    n = int(await page.evaluate(_TABBABLE_JS))
+    if n < 2:
+        return [result("a11y.keyboard", DIM, None, "fewer than two controls to tab between")]
+    seen: list[str | None] = []
     try:
-        await live.reload(min(5.0, max(1.0, ctx.seconds_left() / 4)))
-        n = int(await page.evaluate(_TABBABLE_JS))
-        if n < 2:
-            return [result("a11y.keyboard", DIM, None, "fewer than two controls to tab between")]
-        seen: list[str | None] = []
         for _ in range(min(MAX_TABS, n + 1)):
             await page.keyboard.press("Tab")
             seen.append(await page.evaluate(_FOCUS_JS))
     finally:
-        live.detach()
+        # Leave the page as found for the prober: no focus ring, no focus-opened menu.
+        await page.evaluate(_BLUR_JS)
     distinct = {s for s in seen if s}
     want = min(n, MAX_TABS)
     if not distinct:
         score, why = 0.3, "Tab never moves the focus to any control"
-    elif len(distinct) <= 2 and want >= 4:
+    elif len(distinct) <= 2 and want >= 4 and None not in seen:
+        # Focus that leaves the document (the end of the Tab order) is no trap: a trap sends
+        # it back to the same controls at every press.
         score, why = 0.2, f"Tab keeps the focus on {len(distinct)} control(s): a focus trap"
     else:
         return [

@@ -9,10 +9,11 @@ from PIL import Image
 
 from judge.checks.base import CheckContext, check, result
 from judge.checks.geometry import area
-from judge.schema import CheckResult, Evidence
+from judge.schema import CheckResult, ElementInfo, Evidence
 
 DIM = "render"
 _MEDIA = {"img", "svg", "canvas", "video", "picture", "iframe"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 def uniformity(png: bytes) -> float:
@@ -33,7 +34,7 @@ def uniformity(png: bytes) -> float:
 )
 async def blank(ctx: CheckContext) -> list[CheckResult]:
     """Blank or near-uniform viewport (nothing painted above the fold)."""
-    out, blank_count = [], 0
+    out, blank_count, empty_count = [], 0, 0
     for cap in ctx.captures.values():
         u = uniformity(cap.screenshot)
         # Pixels alone misjudge a sparse page (a line of text on white): visible text or media
@@ -43,9 +44,17 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
         )
         is_blank = u >= 0.995 and not painted
         blank_count += is_blank
+        shell = not is_blank and _shell(cap.elements)
+        empty_count += shell
         if is_blank:
             msg = f"{cap.name}: nothing painted above the fold ({u:.1%} one colour)"
             score = 0.0
+        elif shell:
+            msg = (
+                f"{cap.name}: nothing to read, use or look at — no text but headings, no "
+                "controls, no images anywhere on the page (only background decoration)"
+            )
+            score = 0.1
         elif u >= 0.985 and not painted:
             msg, score = f"{cap.name}: almost empty above the fold ({u:.1%} one colour)", 0.7
         else:
@@ -74,6 +83,17 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
                 fatal=True,
             )
         )
+    elif ctx.captures and blank_count + empty_count == len(ctx.captures):
+        out.append(
+            result(
+                "render.partial",
+                DIM,
+                0.1,
+                "the page shows no content at any viewport: its main UI is empty",
+                severity="critical",
+                gate="mostly_blank_cap",
+            )
+        )
     elif blank_count:
         out.append(
             result(
@@ -86,6 +106,26 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
             )
         )
     return out
+
+
+def _shell(elements: list[ElementInfo]) -> bool:
+    """An empty shell: no text but headings, no control, no image or canvas, and fewer than
+    three drawn shapes (a board of coloured tiles is content; one background panel is not).
+    What a page whose app rendered nothing — or was emptied — leaves on screen."""
+    shapes = 0
+    for e in elements:
+        if not e.visible:
+            continue
+        if e.clickable or e.tag in _MEDIA or "url(" in (e.background_image or ""):
+            return False
+        if "-" in e.tag and e.bbox.width * e.bbox.height >= 100:
+            return False  # a custom element: its shadow DOM is not measured, assume content
+        text = e.text.strip()
+        if text and e.tag not in _HEADINGS and e.tag not in ("input", "textarea", "option"):
+            return False
+        drawn = e.own_background or e.border_width > 0 or e.background_image
+        shapes += bool(not text and drawn and e.bbox.width * e.bbox.height >= 100)
+    return shapes < 3
 
 
 @check("render.overlay", DIM, order=12)

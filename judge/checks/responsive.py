@@ -8,7 +8,14 @@ fixed-width containers wider than the viewport, collapsed layouts.
 from __future__ import annotations
 
 from judge.checks.base import CheckContext, check, result
-from judge.checks.geometry import ancestors, evidence, is_screen_reader_only, seen
+from judge.checks.geometry import (
+    SMALL_PRINT_WEIGHT,
+    ancestors,
+    evidence,
+    is_screen_reader_only,
+    seen,
+    small_print,
+)
 from judge.schema import CheckResult, ElementInfo, ViewportCapture
 
 DIM = "responsive"
@@ -97,6 +104,36 @@ def _inline_link(e: ElementInfo, els: list[ElementInfo]) -> bool:
     return e.tag == "a" and e.parent is not None and bool(els[e.parent].text)
 
 
+def _undersized(ctrls: list[ElementInfo]) -> list[ElementInfo]:
+    """Targets under 24×24 px that fail WCAG 2.5.8's spacing exception too: a small target is
+    fine when a 24 px circle centred on it touches no other target (nor another small target's
+    circle) — a lone slider track or a spaced-out nav link is easy to hit; a cluster is not."""
+    small = [e for e in ctrls if e.bbox.width < TAP_MIN or e.bbox.height < TAP_MIN]
+    small_ids = {id(e) for e in small}
+    r = TAP_MIN / 2
+
+    def centre(e: ElementInfo) -> tuple[float, float]:
+        return e.bbox.x + e.bbox.width / 2, e.bbox.y + e.bbox.height / 2
+
+    def crowded(e: ElementInfo) -> bool:
+        cx, cy = centre(e)
+        for t in ctrls:
+            if t is e:
+                continue
+            if id(t) in small_ids:
+                tx, ty = centre(t)
+                if (cx - tx) ** 2 + (cy - ty) ** 2 < (2 * r) ** 2:
+                    return True
+            else:
+                dx = max(t.bbox.x - cx, 0.0, cx - (t.bbox.x + t.bbox.width))
+                dy = max(t.bbox.y - cy, 0.0, cy - (t.bbox.y + t.bbox.height))
+                if dx * dx + dy * dy < r * r:
+                    return True
+        return False
+
+    return [e for e in small if crowded(e)]
+
+
 @check("responsive.tap_targets", DIM, order=41)
 async def tap_targets(ctx: CheckContext) -> list[CheckResult]:
     """Phone viewports: controls smaller than 24×24 CSS px."""
@@ -118,7 +155,7 @@ async def tap_targets(ctx: CheckContext) -> list[CheckResult]:
             ctrls.append(e)
         if not ctrls:
             continue
-        bad = [e for e in ctrls if e.bbox.width < TAP_MIN or e.bbox.height < TAP_MIN]
+        bad = _undersized(ctrls)
         share = len(bad) / len(ctrls)
         score = max(0.0, 1.0 - 1.5 * share - 0.05 * min(len(bad), 4))
         msg = (
@@ -142,21 +179,9 @@ async def tap_targets(ctx: CheckContext) -> list[CheckResult]:
     return out
 
 
-SMALL_PRINT_WEIGHT = 0.3  # footers and <small>: read by few, at the end
-
-
 def size_deficit(px: float) -> float:
     """How far text of this size falls short of comfortable reading: 0 at ≥ 12 px, 1 at ≤ 7 px."""
     return min(1.0, max(0.0, (TEXT_MIN - px) / (TEXT_MIN - 7.0)))
-
-
-def _small_print(els: list[ElementInfo], i: int, doc_height: float) -> bool:
-    e = els[i]
-    if e.tag in ("small", "footer", "figcaption", "sup", "sub"):
-        return True
-    if any(els[a].tag in ("footer", "small") for a in ancestors(els, i)):
-        return True
-    return doc_height > 0 and e.bbox.y >= 0.9 * doc_height
 
 
 @check("responsive.text_size", DIM, order=42)
@@ -182,7 +207,7 @@ async def text_size(ctx: CheckContext) -> list[CheckResult]:
         bad: list[ElementInfo] = []
         for i in texts:
             e = els[i]
-            w = len(e.text) * (SMALL_PRINT_WEIGHT if _small_print(els, i, cap.doc_height) else 1.0)
+            w = len(e.text) * (SMALL_PRINT_WEIGHT if small_print(els, i, cap.doc_height) else 1.0)
             d = size_deficit(e.font_size or 16)
             total += w
             deficit += w * d

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from judge.checks.base import CheckContext, check, result
 from judge.schema import CheckResult, Evidence
 
 DIM = "runtime"
+# How browsers and the common HTTP clients word a request that never got an answer.
+_NETWORK = re.compile(
+    r"Failed to fetch|NetworkError|Network Error|Load failed|net::ERR_|ERR_FAILED|"
+    r"XMLHttpRequest|ERR_NETWORK|ECONNREFUSED",
+    re.I,
+)
 
 
 def _ev(items: list[str]) -> list[Evidence]:
@@ -23,6 +31,21 @@ async def exceptions(ctx: CheckContext) -> list[CheckResult]:
     errs = list(dict.fromkeys(ctx.events.page_errors + ctx.events.unhandled_rejections))
     if not errs:
         return [result("runtime.exceptions", DIM, 1.0, "no uncaught exceptions")]
+    if ctx.external_api:
+        # The request itself failing is the sandbox's doing; with its API the page gets data.
+        offline = [e for e in errs if _NETWORK.search(e)]
+        errs = [e for e in errs if not _NETWORK.search(e)]
+        if not errs:
+            return [
+                result(
+                    "runtime.exceptions",
+                    DIM,
+                    None,
+                    f"{len(offline)} uncaught network error(s) from the external API that cannot "
+                    f"be reached while judging ({offline[0][:120]}): not the page's fault",
+                    evidence=_ev(offline),
+                )
+            ]
     score = max(0.0, 0.6 - 0.2 * (len(errs) - 1))
     msg = f"{len(errs)} uncaught exception(s): {errs[0][:160]}"
     if ctx.external_api:

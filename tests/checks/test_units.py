@@ -51,3 +51,67 @@ def test_plan_puts_the_form_flow_and_the_field_first_and_respects_budget():
     assert [c.selector for c in p.covered] == ["#hid"]
     assert [c.selector for c in p.hidden] == ["#later"]  # hidden by design: not unreachable
     assert all(s.control.selector != "#go" for s in p.steps[2:])
+
+
+def _el(sel, x, y, w, h, **kw):
+    from judge.schema import ElementInfo
+
+    return ElementInfo(
+        selector=sel, tag=kw.pop("tag", "a"), bbox=BBox(x=x, y=y, width=w, height=h), **kw
+    )
+
+
+def test_small_tap_targets_pass_with_room_around_them_as_wcag_2_5_8_allows():
+    from judge.checks.responsive import _undersized
+
+    spaced = [_el(f"#n{i}", 20 + 80 * i, 10, 40, 16) for i in range(3)]
+    assert _undersized(spaced) == []
+    stacked = [_el(f"#s{i}", 20, 100 + 16 * i, 60, 16) for i in range(3)]
+    assert [e.selector for e in _undersized(stacked)] == ["#s0", "#s1", "#s2"]
+    # A small target right next to a big one: the big one is inside its 24 px circle.
+    pair = [_el("#big", 0, 0, 100, 44, tag="button"), _el("#x", 102, 14, 16, 16)]
+    assert [e.selector for e in _undersized(pair)] == ["#x"]
+
+
+def test_chars_per_line_only_for_running_text_over_several_lines():
+    from judge.checks.reading import chars_per_line
+
+    para = "word " * 40
+    ribbon = _el("p", 0, 0, 120, 26 * 8, tag="p", text=para, font_size=16)
+    column = _el("p", 0, 0, 640, 26 * 3, tag="p", text=para, font_size=16)
+    label = _el("span", 0, 0, 80, 20, tag="span", text="Save", font_size=16)
+    assert chars_per_line(ribbon) == 15.0
+    assert chars_per_line(column) == 80.0
+    assert chars_per_line(label) is None
+
+
+def test_pure_colour_fields_are_garish_and_accents_are_free():
+    from judge.visual.palette import garishness, neon_share
+
+    img = np.full((40, 100, 3), [1.0, 0.97, 0.94], dtype=np.float32)  # warm off-white
+    img[:, :5] = [0.85, 0.28, 0.06]  # a saturated orange accent bar (not pure)
+    assert neon_share(img) == 0.0
+    img[:20, :] = [0.0, 1.0, 0.0]  # half the screen in CSS lime
+    assert neon_share(img) == 0.5 and garishness(neon_share(img)) == 1.0
+    assert garishness(0.05) == 0.0 and 0 < garishness(0.3) < 1
+
+
+def test_an_empty_shell_is_headings_and_a_panel_but_a_tile_board_is_content():
+    from judge.checks.render import _shell
+
+    panel = _el("#root", 0, 80, 500, 300, tag="div", own_background="rgb(255, 255, 255)")
+    title = _el("h1", 0, 0, 300, 40, tag="h1", text="Habit tracker")
+    assert _shell([title, panel])
+    assert not _shell([title, panel, _el("p", 0, 400, 300, 20, tag="p", text="3 habits")])
+    tiles = [
+        _el(f"#t{i}", 20 * i, 0, 16, 16, tag="div", own_background="rgb(1, 2, 3)") for i in range(9)
+    ]
+    assert not _shell(tiles)
+    assert not _shell([title, _el("my-app", 0, 50, 400, 400, tag="my-app")])
+
+
+def test_mockup_links_are_placeholders():
+    from judge.checks.interaction import _placeholder
+
+    assert _placeholder("#") and _placeholder("") and _placeholder("javascript:void(0)")
+    assert not _placeholder("#about") and not _placeholder("/pricing")

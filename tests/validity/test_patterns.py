@@ -104,3 +104,78 @@ async def test_footer_positioned_over_the_input_is_caught_by_overlap(validity_ju
     assert any("new-todo" in s for s in selectors), selectors
     assert any("footer" in s for s in selectors), selectors
     assert covered.score < working.score, (working.score, covered.score)
+
+
+def _check(v, check_id):
+    return [c for c in v.checks if c.id == check_id and c.score is not None]
+
+
+@pytest.mark.browser
+async def test_emptied_app_is_an_empty_shell_and_scores_far_below(validity_judgments):
+    """The panel renders nothing (an inverted guard; no error): a heading and an empty card
+    are left. Pixels alone call that 'content painted'; it must not pass as content."""
+    working = _v(validity_judgments, "shell/working")
+    emptied = _v(validity_judgments, "shell/emptied")
+    assert not [c for c in _check(working, "render.blank") if c.score < 1]
+    shell = [c for c in _check(emptied, "render.blank") if "nothing to read" in c.message]
+    assert len(shell) == 3, [c.message for c in emptied.checks if c.id.startswith("render")]
+    assert emptied.score <= 0.3 < working.score, (working.score, emptied.score)
+
+
+@pytest.mark.browser
+async def test_text_squeezed_into_a_ribbon_on_phones_is_caught(validity_judgments):
+    """A sidebar's 34% width leaks into the phone layout: paragraphs wrap every few words."""
+    normal = _v(validity_judgments, "squeeze/normal")
+    squeezed = _v(validity_judgments, "squeeze/squeezed")
+    assert all(c.score == 1 for c in _check(normal, "responsive.cramped"))
+    phone = [c for c in _check(squeezed, "responsive.cramped") if c.viewport == "mobile"]
+    assert phone and phone[0].score < 0.5, [c.message for c in phone]
+    wide = [c for c in _check(squeezed, "responsive.cramped") if c.viewport != "mobile"]
+    assert wide and all(c.score == 1 for c in wide)
+    assert squeezed.score < normal.score - 0.02, (normal.score, squeezed.score)
+
+
+@pytest.mark.browser
+async def test_garish_theme_scores_below_and_an_accent_costs_nothing(validity_judgments):
+    """Pure named colours (lime, magenta, yellow, red) on every panel vs a tuned warm palette
+    with one saturated orange button."""
+    normal = _v(validity_judgments, "neon/normal")
+    garish = _v(validity_judgments, "neon/garish")
+    assert all(c.score == 1 for c in _check(normal, "visual.palette"))
+    assert all(c.score == 0 for c in _check(garish, "visual.palette"))
+    assert garish.dimensions["visual"] < normal.dimensions["visual"] - 0.3
+    assert garish.score < normal.score - 0.05, (normal.score, garish.score)
+
+
+@pytest.mark.browser
+async def test_main_field_taken_away_scores_below_the_working_page(validity_judgments):
+    """A stray display:none hides the directory's search field: nothing is left that could fail,
+    which must not make the page look better than the working one."""
+    working = _v(validity_judgments, "hiddenfield/working")
+    hidden = _v(validity_judgments, "hiddenfield/hidden")
+    assert any(i.selector == "#q" for i in working.interactions)
+    gone = _check(hidden, "interaction.disabled")
+    assert gone and gone[0].score < 0.5 and "'Search'" in gone[0].message, gone
+    assert any(e.selector == "#q" for e in gone[0].evidence), gone[0].evidence
+    assert hidden.score < working.score - 0.05, (working.score, hidden.score)
+
+
+@pytest.mark.browser
+async def test_live_api_failing_in_the_sandbox_is_not_the_pages_fault(validity_judgments):
+    """The lookup calls an outside weather API (blocked while judging) and does not catch the
+    failure: with its API it would work, so neither the exception nor the silent form costs."""
+    v = _v(validity_judgments, "fp/offline_api")
+    assert [i for i in v.interactions if i.blocked], v.interactions
+    for cid in ("runtime.exceptions", "interaction.errors", "interaction.flow"):
+        assert not [c for c in _check(v, cid) if c.score < 1], [c.message for c in v.checks]
+
+
+@pytest.mark.browser
+async def test_radio_group_spaced_links_and_mockup_links_are_not_findings(validity_judgments):
+    """Four radios are one Tab stop (no 'focus trap'); 14px nav links far apart pass WCAG
+    2.5.8's spacing exception; href="#" links of a mock-up are not broken controls."""
+    v = _v(validity_judgments, "fp/quiz_mockup")
+    for cid in ("a11y.keyboard", "responsive.tap_targets", "interaction.broken"):
+        bad = [c for c in _check(v, cid) if c.score < 1]
+        assert not bad, [(c.id, c.message) for c in bad]
+    assert [c for c in _check(v, "interaction.responsive") if c.score == 1]

@@ -1,0 +1,113 @@
+"""Who can use which control: covered controls, text fields that are disabled or taken away.
+
+Split from judge.checks.interaction (which runs the prober and owns the check): these read the
+plan and the prober's outcomes only.
+"""
+
+from __future__ import annotations
+
+from judge.checks.base import result
+from judge.interact import Control, Plan
+from judge.prober import Outcome
+from judge.schema import CheckResult, Evidence
+
+DIM = "interaction"
+
+
+def weight(c: Control) -> float:
+    """How much a reader relies on this control: ~1 for an ordinary button, up to 1.5."""
+    return min(1.5, max(0.3, c.prominence / 80))
+
+
+def unusable_controls(the_plan: Plan, outcomes: list[Outcome]) -> list[Outcome]:
+    """Controls a person cannot use at all — covered by something, disabled text fields, fields
+    taken away — as steps that got no response: a main control nobody can use does not work,
+    and a page must not gain from having nothing left that could fail."""
+    exercised = {o.control.selector for o in outcomes}
+    out = [o for o in outcomes if o.note.startswith("unreachable")]
+    seen = {o.control.selector for o in out}
+    for c in the_plan.covered:
+        if c.selector not in seen:
+            out.append(Outcome(c, "type" if c.kind == "text" else "click", note="unreachable"))
+    fields = [c for c in the_plan.controls if c.kind == "text" and c.reach == "ok" and c.disabled]
+    fields += [c for c in the_plan.hidden if _taken_away(c, exercised)]
+    out += [Outcome(c, "type", note="cannot be used") for c in fields]
+    return out
+
+
+def reachability(the_plan: Plan, outcomes: list[Outcome], vp: str | None) -> CheckResult:
+    covered = {c.selector: c for c in the_plan.covered}
+    for o in outcomes:
+        if o.note.startswith("unreachable"):
+            covered.setdefault(o.control.selector, o.control)
+    bad = sorted(covered.values(), key=lambda c: -c.prominence)
+    total = len([c for c in the_plan.controls if c.kind != "hover"])
+    if not bad:
+        return result(
+            "interaction.reachable",
+            DIM,
+            1.0 if total else None,
+            f"nothing covers the {total} control(s)" if total else "no controls",
+        )
+    first = bad[0]
+    ev = [
+        Evidence(
+            viewport=vp,
+            selector=c.selector,
+            bbox=c.bbox,
+            screenshot=f"{vp}.png" if vp else None,
+            detail=f"covered by {c.covered_by}" if c.covered_by else "covered",
+        )
+        for c in bad[:6]
+    ]
+    penalty = sum(0.35 * weight(c) for c in bad)
+    return result(
+        "interaction.reachable",
+        DIM,
+        max(0.0, 1.0 - penalty),
+        f"{len(bad)} control(s) cannot be clicked: something is drawn on top of them, e.g. "
+        f"'{first.label or first.selector}' is covered by {first.covered_by or 'another element'}"
+        " — move the covering element or give the control a higher stacking order",
+        severity="major",
+        evidence=ev,
+        data={"covered": [[c.selector, c.covered_by] for c in bad[:20]]},
+    )
+
+
+def _taken_away(c: Control, exercised: set[str]) -> bool:
+    """A text field the page's code uses (listens to it, or submits its form) that hides
+    itself — its own display:none while its container shows — and no step revealed. Fields
+    hidden by design sit in a closed container (a panel, a dialog, a collapsed search)."""
+    return (
+        c.kind == "text"
+        and c.reach == "hidden"
+        and c.hidden_why == "hidden itself"
+        and (c.listened or c.in_form)
+        and c.selector not in exercised
+    )
+
+
+def disabled(the_plan: Plan, outcomes: list[Outcome], vp: str | None) -> CheckResult:
+    """Text fields that are there to be typed into but cannot be: disabled, or taken away."""
+    exercised = {o.control.selector for o in outcomes}
+    shown = [c for c in the_plan.controls if c.kind == "text" and c.reach == "ok"]
+    gone = [c for c in the_plan.hidden if _taken_away(c, exercised)]
+    fields = shown + gone
+    off = [c for c in shown if c.disabled] + gone
+    if not fields:
+        return result("interaction.disabled", DIM, None, "no text fields")
+    if not off:
+        return result("interaction.disabled", DIM, 1.0, f"all {len(fields)} text field(s) usable")
+    share = len(off) / len(fields)
+    return result(
+        "interaction.disabled",
+        DIM,
+        max(0.0, 1.0 - 0.8 * share),
+        f"{len(off)} of {len(fields)} text field(s) cannot be used (disabled or hidden although "
+        f"the page's code uses them): nobody can type into '{off[0].label or off[0].selector}'",
+        severity="major",
+        evidence=[
+            Evidence(viewport=vp, selector=c.selector, bbox=c.bbox, detail="disabled")
+            for c in off[:5]
+        ],
+    )
