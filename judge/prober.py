@@ -43,9 +43,18 @@ PIXEL_DELTA = 10  # per-channel difference counted as a changed pixel
 # Playwright waits (fill, select): generous, because they only end early when the page works;
 # a short one turns a busy machine into a "broken" control.
 ACTION_TIMEOUT_MS = 5000
+# Before a step on the page the last step left: focus off, and transitions the last step
+# started (a menu sliding open) jump to their end — real-time animations would otherwise make
+# whether the next control is covered depend on how fast the machine is.
 _BLUR_JS = """() => new Promise((r) => {
   const a = document.activeElement;
   if (a && a !== document.body && a.blur) a.blur();
+  for (const x of document.getAnimations()) {
+    try {
+      const t = x.effect && x.effect.getComputedTiming();
+      if (t && Number.isFinite(t.endTime)) x.finish();
+    } catch (e) { /* an animation that refuses: leave it */ }
+  }
   const raf = window.__fjNative ? window.__fjNative.raf : requestAnimationFrame;
   raf(() => raf(r));
 })"""

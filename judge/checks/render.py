@@ -111,7 +111,10 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
 def _shell(elements: list[ElementInfo]) -> bool:
     """An empty shell: no text but headings, no control, no image or canvas, and fewer than
     three drawn shapes (a board of coloured tiles is content; one background panel is not).
-    What a page whose app rendered nothing — or was emptied — leaves on screen."""
+    What a page whose app rendered nothing — or was emptied — leaves on screen. Without any
+    measured element (an image input, a screenshot) there is nothing to say: pixels decide."""
+    if not elements:
+        return False
     shapes = 0
     for e in elements:
         if not e.visible:

@@ -188,11 +188,12 @@ def test_report_groups_split_and_renders():
     train_op, held_op = "crash_wipe", "tiny_text"
     apps = {"todo-list": 0.8, "expanding-cards": 0.7}  # held-out app, train app
     originals = {a: _rec(a, "", s) for a, s in apps.items()}
+    seen = {"mobile": _view(look=("a", "c"))}  # the defect shows: element looks changed
     mutants = {
-        ("todo-list", held_op): _rec("todo-list", held_op, 0.5),
-        ("todo-list", train_op): _rec("todo-list", train_op, 0.9),
-        ("expanding-cards", train_op): _rec("expanding-cards", train_op, 0.7),
-        ("expanding-cards", held_op): _rec("expanding-cards", held_op, 0.6),
+        ("todo-list", held_op): _rec("todo-list", held_op, 0.5, views=seen),
+        ("todo-list", train_op): _rec("todo-list", train_op, 0.9, views=seen),
+        ("expanding-cards", train_op): _rec("expanding-cards", train_op, 0.7, views=seen),
+        ("expanding-cards", held_op): _rec("expanding-cards", held_op, 0.6, views=seen),
         ("todo-list", "null"): _rec("todo-list", "null", 0.8),
     }
     rep = report.build(
@@ -205,6 +206,20 @@ def test_report_groups_split_and_renders():
         throughput={},
     )
     groups = {g.name: g for g in rep.groups}
+    # A render defect that changed nothing on screen is left out of accuracy, but listed.
+    unseen = dict(mutants)
+    unseen[("expanding-cards", held_op)] = _rec("expanding-cards", held_op, 0.9)
+    rep2 = report.build(
+        originals,
+        unseen,
+        {n: ops[n] for n in ("null", train_op, held_op)},
+        not_applicable={},
+        infra=[],
+        meta={"source_sha": "s" * 40, "rubric": "r", "mode": "judge", "selection": {}},
+        throughput={},
+    )
+    assert {g.name: g.pairs for g in rep2.groups}["all"] == 3
+    assert [(i.app, i.operator) for i in rep2.identical] == [("expanding-cards", held_op)]
     train = groups["train apps x train operators"]
     assert (train.pairs, train.mean_accuracy) == (1, 0.5)  # expanding-cards x crash_wipe: tie
     held = groups["held-out apps x held-out operators"]
