@@ -43,6 +43,7 @@ PIXEL_DELTA = 10  # per-channel difference counted as a changed pixel
 # Playwright waits (fill, select): generous, because they only end early when the page works;
 # a short one turns a busy machine into a "broken" control.
 ACTION_TIMEOUT_MS = 5000
+FRESH_ACTIONS = {"flow", "type"}  # primary functions: judged on a page in its first state
 # Before a step on the page the last step left: focus off, and transitions the last step
 # started (a menu sliding open) jump to their end — real-time animations would otherwise make
 # whether the next control is covered depend on how fast the machine is.
@@ -152,11 +153,17 @@ class Prober:
         keys = [s.key() for s in chain]
         if not self.dirty and self.state == keys:
             return True
-        if not chain and not self.state and await self._calm(step.control):
+        if (
+            not chain
+            and not self.state
+            and step.action not in FRESH_ACTIONS
+            and await self._calm(step.control)
+        ):
             # A step that needs no particular state goes on from where the last one left the
             # page, as a person trying the controls one after another would: a reload per
             # step was most of a judgment's time. A control the last step hid or covered
-            # (a dialog, a removed row) gets a fresh page instead.
+            # (a dialog, a removed row) gets a fresh page instead, and so do the page's
+            # primary functions (a form already sent may not answer twice).
             return True
         await self._restore()
         for s in chain:
