@@ -23,16 +23,20 @@ def unusable_controls(the_plan: Plan, outcomes: list[Outcome]) -> list[Outcome]:
     """Controls a person cannot use at all — covered by something, disabled text fields, fields
     taken away — as steps that got no response: a main control nobody can use does not work,
     and a page must not gain from having nothing left that could fail."""
-    exercised = {o.control.selector for o in outcomes}
     out = [o for o in outcomes if o.note.startswith("unreachable")]
     seen = {o.control.selector for o in out}
     for c in the_plan.covered:
         if c.selector not in seen:
             out.append(Outcome(c, "type" if c.kind == "text" else "click", note="unreachable"))
-    fields = [c for c in the_plan.controls if c.kind == "text" and c.reach == "ok" and c.disabled]
-    fields += [c for c in the_plan.hidden if _taken_away(c, exercised)]
-    out += [Outcome(c, "type", note="cannot be used") for c in fields]
+    out += [Outcome(c, "type", note="cannot be used") for c in _unusable_fields(the_plan, outcomes)]
     return out
+
+
+def _unusable_fields(the_plan: Plan, outcomes: list[Outcome]) -> list[Control]:
+    """Text fields nobody can type into: disabled ones shown on the page, then taken-away ones."""
+    exercised = {o.control.selector for o in outcomes}
+    off = [c for c in the_plan.controls if c.kind == "text" and c.reach == "ok" and c.disabled]
+    return off + [c for c in the_plan.hidden if _taken_away(c, exercised)]
 
 
 def reachability(the_plan: Plan, outcomes: list[Outcome], vp: str | None) -> CheckResult:
@@ -89,11 +93,9 @@ def _taken_away(c: Control, exercised: set[str]) -> bool:
 
 def disabled(the_plan: Plan, outcomes: list[Outcome], vp: str | None) -> CheckResult:
     """Text fields that are there to be typed into but cannot be: disabled, or taken away."""
-    exercised = {o.control.selector for o in outcomes}
+    off = _unusable_fields(the_plan, outcomes)
     shown = [c for c in the_plan.controls if c.kind == "text" and c.reach == "ok"]
-    gone = [c for c in the_plan.hidden if _taken_away(c, exercised)]
-    fields = shown + gone
-    off = [c for c in shown if c.disabled] + gone
+    fields = shown + [c for c in off if c.reach == "hidden"]
     if not fields:
         return result("interaction.disabled", DIM, None, "no text fields")
     if not off:
