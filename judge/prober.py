@@ -36,8 +36,10 @@ _FILL = {
     "tel": "5550100",
     "password": "Probe-123!",
 }
-WAIT_MS = 80  # how long an action may take to show its first DOM change
-SUBMIT_WAIT_MS = 200  # a submitted form may do a little more work first
+# Real-time caps on waiting for an action's first DOM change. Only a page with a request in
+# flight waits that long (controls.js waitChange); its timers run on virtual time.
+WAIT_MS = 300
+SUBMIT_WAIT_MS = 600  # a submitted form may do a little more work first
 QUIET_MS = 2000  # virtual time watching the page do nothing: what changes on its own
 PIXEL_DELTA = 10  # per-channel difference counted as a changed pixel
 # Playwright waits (fill, select): generous, because they only end early when the page works;
@@ -47,7 +49,8 @@ FRESH_ACTIONS = {"flow", "type"}  # primary functions: judged on a page in its f
 # Before a step on the page the last step left: focus off, and transitions the last step
 # started (a menu sliding open) jump to their end — real-time animations would otherwise make
 # whether the next control is covered depend on how fast the machine is.
-_BLUR_JS = """() => new Promise((r) => {
+# (No frame is waited for: the next locate() reads layout, which applies the finished styles.)
+_BLUR_JS = """() => {
   const a = document.activeElement;
   if (a && a !== document.body && a.blur) a.blur();
   for (const x of document.getAnimations()) {
@@ -56,9 +59,7 @@ _BLUR_JS = """() => new Promise((r) => {
       if (t && Number.isFinite(t.endTime)) x.finish();
     } catch (e) { /* an animation that refuses: leave it */ }
   }
-  const raf = window.__fjNative ? window.__fjNative.raf : requestAnimationFrame;
-  raf(() => raf(r));
-})"""
+}"""
 
 
 @dataclass

@@ -8,6 +8,8 @@
   // The page's timers run on virtual time (assets/init.js); ours are the native ones.
   const N = window.__fjNative || { setTimeout, clearTimeout, raf: requestAnimationFrame };
   const ACT_VIRTUAL_MS = 800;
+  const MIN_REAL_MS = 12; // native tasks an action may queue (React's scheduler, postMessage)
+  const NET_SETTLE_MS = 30; // a reply's body and handlers, after the request itself ended
   let mutations = 0;
   let wake = null;
   let learning = null; // Set of nodes seen changing while nothing was done
@@ -290,18 +292,29 @@
     },
     async waitChange(ms) {
       // The action's consequences: its timers up to ACT_VIRTUAL_MS of virtual time (a toast,
-      // a debounced search), then up to `ms` of real time for anything still on its way.
+      // a debounced search), then real time — at most `ms` — only while something outside the
+      // virtual clock is on its way: a request in flight or just answered (its reply's
+      // handlers), after a few native tasks (a framework's MessageChannel scheduler).
       const start = mutations;
       const clock = window.__fjClock;
       const synchronous = noisyChanges; // the action's own observer records have landed
       if (clock) await clock.advance(ACT_VIRTUAL_MS);
       if (mutations === start) {
+        const net = clock && clock.net ? clock.net : () => ({ inflight: 0, idle_ms: 1e9 });
+        const t0 = N.now();
         await new Promise((resolve) => {
-          const t = N.setTimeout(() => { wake = null; resolve(); }, ms);
-          wake = () => { N.clearTimeout(t); resolve(); };
+          let poll = null;
+          const done = () => { N.clearTimeout(limit); N.clearTimeout(poll); wake = null; resolve(); };
+          const limit = N.setTimeout(done, ms);
+          const check = () => {
+            const n = net();
+            if (N.now() - t0 >= MIN_REAL_MS && n.inflight === 0 && n.idle_ms >= NET_SETTLE_MS) done();
+            else poll = N.setTimeout(check, 4);
+          };
+          wake = done;
+          poll = N.setTimeout(check, 4);
         });
       }
-      await new Promise((r) => N.raf(() => N.raf(r)));
       return { ...this.state(), noisy_sync: synchronous };
     },
     visibleText(needle) {

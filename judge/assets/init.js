@@ -41,6 +41,30 @@
     now: performance.now.bind(performance),
   };
   Object.defineProperty(window, "__fjNative", { value: N });
+  // Requests in flight (fetch, XHR) and when the last one started or ended: the judge waits in
+  // real time only while the page waits on the network (everything else runs on virtual time),
+  // so an action that started no request is done at once instead of after a fixed wait.
+  let inflight = 0, netAt = -1e9;
+  const settled = () => { inflight = Math.max(0, inflight - 1); netAt = N.now(); };
+  if (window.fetch) {
+    const nativeFetch = window.fetch;
+    window.fetch = function fetch(...args) {
+      inflight++; netAt = N.now();
+      let p;
+      try { p = nativeFetch.apply(this, args); } catch (e) { settled(); throw e; }
+      p.then(settled, settled);
+      return p;
+    };
+  }
+  if (window.XMLHttpRequest) {
+    const send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.send = function (...args) {
+      inflight++; netAt = N.now();
+      this.addEventListener("loadend", settled, { once: true });
+      try { return send.apply(this, args); } catch (e) { settled(); throw e; }
+    };
+  }
+  const net = () => ({ inflight, idle_ms: N.now() - netAt });
   const FIXED = __FJUDGE_FIXED_MS__;
   const FRAME = 1000 / 60;
   const INTERVAL_BURST = 25;
@@ -110,7 +134,7 @@
     let last = N.now();
     autoTimer = N.setInterval(() => { const t = N.now(); advance(t - last); last = t; }, 16);
   }
-  Object.defineProperty(window, "__fjClock", { value: { advance, auto, now: () => vnow, pending: () => timers.size } });
+  Object.defineProperty(window, "__fjClock", { value: { advance, auto, net, now: () => vnow, pending: () => timers.size } });
   const NativeDate = Date;
   function FixedDate(...args) {
     if (!new.target) return new NativeDate(FIXED + vnow).toString();
