@@ -26,6 +26,11 @@ from judge.schema import CheckResult, ElementInfo, ViewportCapture
 DIM = "accessibility"
 _RGB = re.compile(r"rgba?\(([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:[,\s/]+([\d.]+%?))?\)")
 MAX_TEXTS = 300
+# Reading weight (characters; small print at a third) a page's text is judged against at least.
+# On a page with hardly any text, one grey footnote or one light subtitle would otherwise be
+# "the page's text" and score it unreadable; a person finds a blemish there, not an unreadable
+# page. About a short paragraph: a page whose text is mostly poor still scores low.
+READING_FLOOR = 200.0
 
 
 def parse_colour(css: str | None) -> tuple[np.ndarray, float] | None:
@@ -145,7 +150,7 @@ async def contrast(ctx: CheckContext) -> list[CheckResult]:
                 )
             )
             continue
-        total = sum(len(e.text) * w for e, _, _, w in measured)
+        total = max(READING_FLOOR, sum(len(e.text) * w for e, _, _, w in measured))
         below_aa = [m for m in measured if m[1] < m[2]]
         deficit = sum(
             len(e.text) * w * readability_deficit(r, need < 4.5) for e, r, need, w in measured
