@@ -36,6 +36,15 @@ _SETTLE_JS = """async (ms) => {
   const imgs = Array.from(document.images).filter((i) => !i.complete)
     .map((i) => new Promise((r) => { i.addEventListener('load', r); i.addEventListener('error', r); }));
   await Promise.race([Promise.all([document.fonts ? document.fonts.ready : null, ...imgs]), cap]);
+  // Finite CSS animations run on real time, and a chain of them (one's animationend starts the
+  // next: a countdown, a staged intro) would be caught at a point that depends on how fast the
+  // machine is. As a person looking for a few seconds would, see them to their end: finish the
+  // running ones, let their end events run (next frame) and their handlers' timers fire, again.
+  for (let round = 0; round < 12 && n.finishAnimations; round++) {
+    if (!n.finishAnimations(true).finished) break;
+    await new Promise((r) => n.raf(r));
+    if (window.__fjClock) await window.__fjClock.advance(100);
+  }
   await new Promise((r) => n.raf(() => n.raf(r)));
 }"""
 FRAME_JS = """() => new Promise((r) => {
@@ -54,14 +63,11 @@ RESIZE_VIRTUAL_MS = 300  # debounced resize handlers
 # their start until the screenshot is taken. Without this, computed colours and boxes are read
 # mid-transition and a check's result depends on timing.
 _STILL_JS = """() => {
-  const held = [];
-  for (const a of document.getAnimations()) {
-    try {
-      const t = a.effect && a.effect.getComputedTiming();
-      if (t && Number.isFinite(t.endTime)) a.finish(); else { a.cancel(); held.push(a); }
-    } catch (e) { /* an animation that refuses: leave it */ }
-  }
-  window.__fjHeld = held;
+  const N = window.__fjNative;
+  if (!N || !N.finishAnimations) return;
+  const { endless } = N.finishAnimations(false);
+  for (const a of endless) { try { a.cancel(); } catch (e) { /* leave it */ } }
+  window.__fjHeld = endless;
 }"""
 _RESUME_JS = """() => { for (const a of window.__fjHeld || []) { try { a.play(); } catch (e) {} }
   window.__fjHeld = []; }"""

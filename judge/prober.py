@@ -51,14 +51,8 @@ FRESH_ACTIONS = {"flow", "type"}  # primary functions: judged on a page in its f
 # whether the next control is covered depend on how fast the machine is.
 # (No frame is waited for: the next locate() reads layout, which applies the finished styles.)
 _BLUR_JS = """() => {
-  const a = document.activeElement;
-  if (a && a !== document.body && a.blur) a.blur();
-  for (const x of document.getAnimations()) {
-    try {
-      const t = x.effect && x.effect.getComputedTiming();
-      if (t && Number.isFinite(t.endTime)) x.finish();
-    } catch (e) { /* an animation that refuses: leave it */ }
-  }
+  const N = window.__fjNative;
+  if (N && N.blur) { N.blur(); N.finishAnimations(false); }
 }"""
 
 

@@ -40,6 +40,23 @@
     raf: window.requestAnimationFrame.bind(window),
     now: performance.now.bind(performance),
   };
+  // Finite animations and transitions jumped to their end, so what the judge measures next does
+  // not depend on how far real time got (`runningOnly`: not the paused ones); returns how many,
+  // and the endless ones, which it leaves alone.
+  N.finishAnimations = (runningOnly) => {
+    let finished = 0;
+    const endless = [];
+    for (const a of document.getAnimations()) {
+      try {
+        const t = a.effect && a.effect.getComputedTiming();
+        if (!t || !Number.isFinite(t.endTime)) endless.push(a);
+        else if (!runningOnly || a.playState === "running") { a.finish(); finished++; }
+      } catch (e) { /* an animation that refuses: leave it */ }
+    }
+    return { finished, endless };
+  };
+  // Focus off whatever has it: its focus ring (or a menu focus opened) is no later step's effect.
+  N.blur = () => { const a = document.activeElement; if (a && a !== document.body && a.blur) a.blur(); };
   Object.defineProperty(window, "__fjNative", { value: N });
   // Requests in flight (fetch, XHR) and when the last one started or ended: the judge waits in
   // real time only while the page waits on the network (everything else runs on virtual time),

@@ -34,7 +34,7 @@ _FOCUS_JS = """() => { const a = document.activeElement;
   return path.join('>'); }"""
 
 
-_BLUR_JS = """() => { const a = document.activeElement; if (a && a.blur) a.blur();
+_BLUR_JS = """() => { if (window.__fjNative && window.__fjNative.blur) window.__fjNative.blur();
   window.scrollTo(0, 0); }"""
 
 
