@@ -1,8 +1,10 @@
 """Interaction probing, part 2: run a plan on the live page like a careful tester.
 
 Every step starts from a known state: the page as loaded, or — for a follow-up step — the state
-its setup step created, rebuilt by a clean reload and a replay of the setup. A step that changed
-nothing leaves the page as it was, so the next step needs no reload. Each step records what
+its setup step created, rebuilt by a clean reload and a replay of the setup. Steps that need the
+same state go on from where the previous one left the page (a person trying controls one after
+another), unless the control is now hidden or covered; primary functions (forms, text fields)
+always get the page in its first state. Each step records what
 changed that the step caused (DOM outside the nodes that change on their own, URL, scroll,
 focus, dialogs, popups, pixels), the errors it threw, the requests it tried, and crops before
 and after. Steps that create state (a submitted form, an item added with Enter, a menu opened)
@@ -149,16 +151,16 @@ class Prober:
         if not self.dirty and self.state == keys:
             return True
         if (
-            not chain
-            and not self.state
+            self.state == keys
             and step.action not in FRESH_ACTIONS
             and await self._calm(step.control)
         ):
-            # A step that needs no particular state goes on from where the last one left the
-            # page, as a person trying the controls one after another would: a reload per
-            # step was most of a judgment's time. A control the last step hid or covered
-            # (a dialog, a removed row) gets a fresh page instead, and so do the page's
-            # primary functions (a form already sent may not answer twice).
+            # A step goes on from where the last one left the page when both need the same
+            # state (none, or the same set-up: the rows an added item revealed), as a person
+            # trying the controls one after another would: a reload (and replay) per step was
+            # most of a judgment's time. A control the last step hid or covered (a dialog, a
+            # removed row) gets a fresh page instead, and so do the page's primary functions
+            # (a form already sent may not answer twice).
             return True
         await self._restore()
         for s in chain:
