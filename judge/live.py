@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 _CLEAR_STORAGE = """() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }"""
 
 
+LIVE_DATA = frozenset({"fetch", "xhr", "eventsource", "websocket"})
+
+
 @dataclass
 class LivePage:
     """A submission page plus request tracking, duck-typed to what `settle` needs."""
@@ -29,7 +32,8 @@ class LivePage:
     url: str
     inflight: int = 0
     idle: asyncio.Event = field(default_factory=asyncio.Event)
-    blocked: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)  # "<resource type>: <url>", for people
+    live_data: int = 0  # blocked fetch/XHR/event streams/sockets: data the page asked outside for
     errors: list[str] = field(default_factory=list)  # uncaught, while this check drove the page
 
     def __post_init__(self) -> None:
@@ -72,6 +76,7 @@ class LivePage:
         self._on_done(req)
         if "BLOCKED" in (req.failure or "").upper() and len(self.blocked) < 50:
             self.blocked.append(f"{req.resource_type}: {req.url[:200]}")
+            self.live_data += req.resource_type in LIVE_DATA
 
     async def reload(self, timeout: float, *, clear_storage: bool = True) -> None:
         """Fresh load of the submission's URL (storage cleared first), then settle."""

@@ -74,6 +74,7 @@ class Outcome:
     enter_effects: list[str] | None = None  # text fields: effects of Enter alone
     setup: str | None = None  # "<action> <selector>" of the step whose state this one used
     revealed: int = 0  # controls this step's state revealed
+    live_data: bool = False  # asked an outside API for data (blocked while judging)
 
     @property
     def responded(self) -> bool:
@@ -214,6 +215,7 @@ class Prober:
         before, clip = await self._crop(view)
         s0 = await self._state() or s0  # screenshots inject (and remove) a style element
         errs0, blocked0 = len(self.live.errors), len(self.live.blocked)
+        live0 = self.live.live_data
         out = Outcome(c, action, setup=_describe(step.setup))
         s1 = await self._act(step, view, out)
         self.images[f"{oid}-before"] = before
@@ -225,6 +227,7 @@ class Prober:
             out.effects += _diff(s0, s1, c.selector)
         out.errors = list(dict.fromkeys(self.live.errors[errs0:]))[:5]
         out.blocked = self.live.blocked[blocked0:][:5]
+        out.live_data = self.live.live_data > live0
         if out.blocked:
             out.effects.append("blocked")
         if s1 is not None and (not out.effects or out.errors or action in ("flow", "type")):

@@ -26,11 +26,11 @@ from judge.schema import CheckResult, ElementInfo, ViewportCapture
 DIM = "accessibility"
 _RGB = re.compile(r"rgba?\(([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:[,\s/]+([\d.]+%?))?\)")
 MAX_TEXTS = 300
-# Reading weight (characters; small print at a third) a page's text is judged against at least.
-# On a page with hardly any text, one grey footnote or one light subtitle would otherwise be
-# "the page's text" and score it unreadable; a person finds a blemish there, not an unreadable
-# page. About a short paragraph: a page whose text is mostly poor still scores low.
-READING_FLOOR = 200.0
+# Small print's share of the reading is taken against at least a short paragraph's reading
+# weight (characters; small print at a third): on a page with hardly any text, one grey
+# footnote would otherwise be "the page's text" and score it unreadable. Main text gets no such
+# floor — a faded heading or subtitle is what a person notices, however little text there is.
+SMALL_PRINT_FLOOR = 200.0
 
 
 def parse_colour(css: str | None) -> tuple[np.ndarray, float] | None:
@@ -150,12 +150,13 @@ async def contrast(ctx: CheckContext) -> list[CheckResult]:
                 )
             )
             continue
-        total = max(READING_FLOOR, sum(len(e.text) * w for e, _, _, w in measured))
+        total = sum(len(e.text) * w for e, _, _, w in measured)
         below_aa = [m for m in measured if m[1] < m[2]]
-        deficit = sum(
+        deficit = [
             len(e.text) * w * readability_deficit(r, need < 4.5) for e, r, need, w in measured
-        )
-        share = deficit / max(1, total)
+        ]
+        small = sum(d for d, m in zip(deficit, measured, strict=True) if m[3] < 1.0)
+        share = (sum(deficit) - small) / max(1, total) + small / max(SMALL_PRINT_FLOOR, total)
         score = 1.0 - min(1.0, share / 0.3) - (0.02 if below_aa else 0.0)
         hard = sorted(
             [m for m in measured if readability_deficit(m[1], m[2] < 4.5) > 0],

@@ -95,7 +95,7 @@ async def interaction(ctx: CheckContext) -> list[CheckResult]:
     ran = [o for o in outcomes if not o.note.startswith(("unreachable", "could not"))]
     # A step that asked a live outside API for data (blocked while judging) shows what the
     # sandbox did, not what the page does: recorded, not judged.
-    acted = [o for o in ran if not _needs_network(o)]
+    acted = [o for o in ran if not o.live_data]
     out = [reachability(the_plan, outcomes, vp), disabled(the_plan, outcomes, vp)]
     unusable = unusable_controls(the_plan, outcomes)
     if not acted:
@@ -112,10 +112,6 @@ async def interaction(ctx: CheckContext) -> list[CheckResult]:
     if ctx.external_api:
         out = [_api_dependent(r) for r in out]
     return out
-
-
-def _needs_network(o: Outcome) -> bool:
-    return any(b.startswith(("fetch:", "xhr:", "eventsource:", "websocket:")) for b in o.blocked)
 
 
 def _nothing_ran(controls: list[Control], unusable: list[Outcome], ran: list[Outcome]):

@@ -179,3 +179,22 @@ async def test_radio_group_spaced_links_and_mockup_links_are_not_findings(validi
         bad = [c for c in _check(v, cid) if c.score < 1]
         assert not bad, [(c.id, c.message) for c in bad]
     assert [c for c in _check(v, "interaction.responsive") if c.score == 1]
+
+
+# A page with hardly any text (a timer): one grey line of small print is a blemish, while the
+# same page with its heading and time faded is hard to read however little text it has.
+@pytest.mark.browser
+async def test_grey_footnote_on_a_sparse_page_costs_little(validity_judgments):
+    clean = _v(validity_judgments, "sparse/clean")
+    grey = _v(validity_judgments, "sparse/greynote")
+    assert _failing(grey, "a11y.contrast"), "the grey footnote is still noted"
+    assert grey.score >= clean.score - 0.03, (clean.score, grey.score)
+
+
+@pytest.mark.browser
+async def test_faded_main_text_on_a_sparse_page_is_caught(validity_judgments):
+    clean = _v(validity_judgments, "sparse/clean")
+    faded = _v(validity_judgments, "sparse/faded")
+    scores = [c.score for c in faded.checks if c.id == "a11y.contrast"]
+    assert scores and max(scores) < 0.5, scores
+    assert faded.score <= clean.score - 0.05, (clean.score, faded.score)
