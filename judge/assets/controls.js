@@ -6,7 +6,8 @@
 (() => {
   if (window.__fjp) return;
   // The page's timers run on virtual time (assets/init.js); ours are the native ones.
-  const N = window.__fjNative || { setTimeout, clearTimeout, raf: requestAnimationFrame };
+  const N = window.__fjNative
+    || { setTimeout, clearTimeout, raf: requestAnimationFrame, now: () => performance.now() };
   const ACT_VIRTUAL_MS = 800;
   const MIN_REAL_MS = 12; // native tasks an action may queue (React's scheduler, postMessage)
   const NET_SETTLE_MS = 30; // a reply's body and handlers, after the request itself ended
