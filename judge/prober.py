@@ -273,9 +273,10 @@ class Prober:
                 and s1 is not None
                 and not _diff(s0, s1, c.selector)
             ):
-                # Nothing yet: a tester clicks again — "double-click to like" pages react
-                # to the second click only.
-                await page.mouse.click(cx, cy)
+                # Nothing yet: a tester tries again, with a quick double click — "double-click
+                # to like" pages react to a second click soon after the first (often timed by
+                # hand with Date, which the wait above moved well past a double click's gap).
+                await page.mouse.click(cx, cy, click_count=2)
                 s1 = await self._wait()
             return s1
         if action == "select":

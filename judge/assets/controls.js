@@ -39,6 +39,30 @@
   const nudge = () => { if (wake) { const w = wake; wake = null; w(); } };
   window.addEventListener("scroll", nudge, { capture: true, passive: true });
   window.addEventListener("hashchange", nudge);
+  // A form submitted or a link followed without preventDefault replaces the document a moment
+  // later, in a task of its own: waitChange must stay until it happens, however busy the
+  // machine, or a reload reads as "nothing happened" on one run and as a reload on the next.
+  // The events are kept (capture phase: seen even if the page stops them) and read once their
+  // dispatch is over, when defaultPrevented is final.
+  let exits = [];
+  const keepExit = (e) => { if (exits.length < 20) exits.push(e); };
+  window.addEventListener("submit", keepExit, true);
+  window.addEventListener("click", (e) => {
+    if (e.target && e.target.closest && e.target.closest("a[href]")) keepExit(e);
+  }, true);
+  const navigates = (e) => {
+    if (e.defaultPrevented) return false;
+    const el = e.type === "submit" ? e.target : e.target.closest("a[href]");
+    if (!el || (el.target && el.target !== "_self")) return false;
+    if (e.type === "submit") return String(el.method).toLowerCase() !== "dialog";
+    if (el.hasAttribute("download")) return false;
+    let url;
+    try { url = new URL(el.href, location.href); } catch (err) { return false; }
+    if (!/^https?:$/.test(url.protocol)) return false;
+    // "#", "#top", "page.html#part" of this page: scrolling in place, not a new document
+    return !(url.href.includes("#") && url.href.split("#")[0] === location.href.split("#")[0]);
+  };
+  const LEAVE_MS = 2000; // a same-origin navigation in the preview commits well within this
 
 /* @include csspath */
 
@@ -316,6 +340,11 @@
           poll = N.setTimeout(check, 4);
         });
       }
+      const leaving = exits.some(navigates);
+      exits = [];
+      // The document is about to go: the evaluation calling us ends with it (the prober reads
+      // that as a navigation). If it never goes (a blocked address), carry on after the cap.
+      if (leaving) await new Promise((resolve) => N.setTimeout(resolve, Math.max(ms, LEAVE_MS)));
       return { ...this.state(), noisy_sync: synchronous };
     },
     visibleText(needle) {

@@ -2,6 +2,7 @@
 
 from judge.checks import (  # noqa: F401
     a11y,
+    alignment,
     contrast,
     external,
     interaction,

@@ -9,7 +9,7 @@ from PIL import Image
 
 from judge.checks.base import CheckContext, check, result
 from judge.checks.geometry import area
-from judge.schema import CheckResult, ElementInfo, Evidence
+from judge.schema import CheckResult, ElementInfo, Evidence, ViewportCapture
 
 DIM = "render"
 _MEDIA = {"img", "svg", "canvas", "video", "picture", "iframe"}
@@ -44,7 +44,7 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
         )
         is_blank = u >= 0.995 and not painted
         blank_count += is_blank
-        shell = not is_blank and _shell(cap.elements)
+        shell = not is_blank and _shell(cap.elements, live=ctx.page is not None, cap=cap)
         empty_count += shell
         if is_blank:
             msg = f"{cap.name}: nothing painted above the fold ({u:.1%} one colour)"
@@ -108,13 +108,17 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
     return out
 
 
-def _shell(elements: list[ElementInfo]) -> bool:
+def _shell(
+    elements: list[ElementInfo], *, live: bool = False, cap: ViewportCapture | None = None
+) -> bool:
     """An empty shell: no text but headings, no control, no image or canvas, and fewer than
     three drawn shapes (a board of coloured tiles is content; one background panel is not).
-    What a page whose app rendered nothing — or was emptied — leaves on screen. Without any
-    measured element (an image input, a screenshot) there is nothing to say: pixels decide."""
+    What a page whose app rendered nothing — or was emptied — leaves on screen. A live page
+    with no element at all and no text is one too, however rich its background gradient
+    (pixels alone called such a page "painted"); an image input has no elements to measure,
+    so there pixels decide."""
     if not elements:
-        return False
+        return live and cap is not None and cap.body_text_length == 0
     shapes = 0
     for e in elements:
         if not e.visible:

@@ -198,3 +198,44 @@ async def test_faded_main_text_on_a_sparse_page_is_caught(validity_judgments):
     scores = [c.score for c in faded.checks if c.id == "a11y.contrast"]
     assert scores and max(scores) < 0.5, scores
     assert faded.score <= clean.score - 0.05, (clean.score, faded.score)
+
+
+@pytest.mark.browser
+async def test_blocks_nudged_off_their_shared_edges_are_caught(validity_judgments):
+    """The same settings page, tidy and with five stray nudges of 5-8px (a stat tile, a card, a
+    heading, a label, a button). The tidy page's centred hero, indented quote and flex/grid rows
+    are not findings; the nudged page loses a little, and says which block is off."""
+    tidy = _v(validity_judgments, "align/tidy")
+    nudged = _v(validity_judgments, "align/nudged")
+    assert _check(tidy, "layout.alignment") and all(
+        c.score == 1 for c in _check(tidy, "layout.alignment")
+    )
+    off = _failing(nudged, "layout.alignment")
+    assert {c.viewport for c in off} == {"mobile", "tablet", "desktop"}
+    desktop = next(c for c in off if c.viewport == "desktop")
+    assert desktop.data["near_misses"] >= 4 and "px off" in desktop.message
+    assert nudged.score < tidy.score - 0.01, (tidy.score, nudged.score)
+    # cosmetic: it must not cost what a broken page costs
+    assert nudged.score > tidy.score - 0.15, (tidy.score, nudged.score)
+
+
+@pytest.mark.browser
+async def test_hand_timed_double_click_to_like_is_seen_working(validity_judgments):
+    """A photo that likes on two clicks less than 0.8 s apart (timed with Date): the tester's
+    retry is a quick double click, so the like shows and the photo is not a dead control."""
+    v = _v(validity_judgments, "fp/double_tap")
+    responsive = _check(v, "interaction.responsive")
+    assert responsive and all(c.score == 1 for c in responsive), [c.message for c in responsive]
+    assert not _failing(v, "interaction.broken"), [c.message for c in v.checks]
+
+
+@pytest.mark.browser
+async def test_app_that_renders_nothing_on_a_gradient_is_an_empty_shell(validity_judgments):
+    """No element at all on a gradient background: the pixels vary (a gradient is not one
+    colour), yet there is nothing to read, use or look at. It scored 0.99 as "content painted"
+    (three real apps' emptied variants beat their originals that way)."""
+    bare = _v(validity_judgments, "shell/bare")
+    working = _v(validity_judgments, "shell/working")
+    shell = [c for c in _check(bare, "render.blank") if "nothing to read" in c.message]
+    assert len(shell) == 3, [c.message for c in bare.checks if c.id.startswith("render")]
+    assert bare.score <= 0.3 < working.score, (working.score, bare.score)
