@@ -172,6 +172,7 @@
       shown: shown,
       text_box: text ? textBox(el) : null,
       position: cs.position,
+      transformed: cs.transform !== "none" || (!!cs.translate && cs.translate !== "none"),
       z_index: cs.zIndex,
       overflow_x: cs.overflowX,
       overflow_y: cs.overflowY,

@@ -4,8 +4,9 @@ A designer lines blocks up exactly (same left edge, same centre or same right ed
 them apart on purpose; boxes a few pixels off a shared edge read as sloppy — the "near
 alignment" every design review points out. Only pairs a layout engine placed side by side are
 compared: consecutive siblings stacked in normal flow (compared on x), and items of one flex or
-grid row (compared on y). Inline runs, positioned boxes and transforms set by animations that
-are still running are left out: baselines and motion are not misalignment.
+grid row (compared on y). Inline runs and absolutely positioned boxes are left out: baselines
+and overlays are not misalignment. Boxes are measured as drawn (transforms included) after
+capture settled the page: finite animations finished, endless ones cancelled.
 """
 
 from __future__ import annotations

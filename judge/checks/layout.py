@@ -230,7 +230,8 @@ async def offscreen(ctx: CheckContext) -> list[CheckResult]:
 
 
 def _positioned(els: list[ElementInfo], i: int) -> bool:
-    """Placed by absolute/fixed positioning (itself or a container): an off-canvas panel."""
-    return els[i].position in _POSITIONED or any(
-        els[a].position in _POSITIONED for a in ancestors(els, i)
+    """Placed by absolute/fixed positioning or moved by a transform (itself or a container):
+    an off-canvas menu, or a card waiting to slide in when it is scrolled to."""
+    return any(
+        els[k].position in _POSITIONED or els[k].transformed for k in (i, *ancestors(els, i))
     )

@@ -239,3 +239,18 @@ async def test_app_that_renders_nothing_on_a_gradient_is_an_empty_shell(validity
     shell = [c for c in _check(bare, "render.blank") if "nothing to read" in c.message]
     assert len(shell) == 3, [c.message for c in bare.checks if c.id.startswith("render")]
     assert bare.score <= 0.3 < working.score, (working.score, bare.score)
+
+
+@pytest.mark.browser
+async def test_slide_in_cards_and_menus_are_not_off_screen_but_a_pushed_paragraph_is(
+    validity_judgments,
+):
+    """An off-canvas menu and cards that slide in when scrolled to are moved out of sight by a
+    transform on purpose (a real app lost 0.3 that way); a paragraph a stray negative margin
+    pushed past the left edge is gone for good."""
+    reveal = _v(validity_judgments, "offscreen/reveal")
+    pushed = _v(validity_judgments, "offscreen/pushed")
+    assert not _failing(reveal, "layout.offscreen"), [c.message for c in reveal.checks]
+    off = _failing(pushed, "layout.offscreen")
+    assert len(off) == 3 and all("#story > p" in c.message for c in off), off
+    assert pushed.score < reveal.score, (reveal.score, pushed.score)
