@@ -66,6 +66,21 @@
     }
     return [w, c];
   }
+  // How far its own transform / translate moves the box (px): null when it has none.
+  function shiftOf(cs) {
+    const t = !none(cs.transform), tr = !none(cs.translate);
+    if (!t && !tr) return null;
+    let x = 0, y = 0;
+    try {
+      if (t) { const m = new DOMMatrixReadOnly(cs.transform); x += m.m41; y += m.m42; }
+    } catch (e) { /* an unparsable matrix: count the move as unknown, i.e. none */ }
+    if (tr) {
+      const [a, b] = cs.translate.split(/\s+/);
+      if (/px$/.test(a)) x += parseFloat(a) || 0;
+      if (b && /px$/.test(b)) y += parseFloat(b) || 0;
+    }
+    return { x, y };
+  }
   function gridColumns(cs) {
     if (!/grid/.test(cs.display) || none(cs.gridTemplateColumns)) return null;
     return cs.gridTemplateColumns.trim().split(/\s+(?![^(]*\))/).length;
@@ -172,7 +187,7 @@
       shown: shown,
       text_box: text ? textBox(el) : null,
       position: cs.position,
-      transformed: cs.transform !== "none" || (!!cs.translate && cs.translate !== "none"),
+      shift: shiftOf(cs),
       z_index: cs.zIndex,
       overflow_x: cs.overflowX,
       overflow_y: cs.overflowY,

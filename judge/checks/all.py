@@ -19,6 +19,7 @@ from judge.checks import (  # noqa: F401
     spec_live,
     spec_states,
     spec_style,
+    squeezed,
     style,
     task_probes,
     visual,

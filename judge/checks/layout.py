@@ -230,8 +230,14 @@ async def offscreen(ctx: CheckContext) -> list[CheckResult]:
 
 
 def _positioned(els: list[ElementInfo], i: int) -> bool:
-    """Placed by absolute/fixed positioning or moved by a transform (itself or a container):
-    an off-canvas menu, or a card waiting to slide in when it is scrolled to."""
-    return any(
-        els[k].position in _POSITIONED or els[k].transformed for k in (i, *ancestors(els, i))
-    )
+    """Placed by absolute/fixed positioning, or moved out of sight by a transform (itself or a
+    container; without it the box would show): an off-canvas menu, a card waiting to slide in
+    when it is scrolled to. A few pixels of translate on a box already off the page do not
+    excuse it."""
+    chain = (i, *ancestors(els, i))
+    if any(els[k].position in _POSITIONED for k in chain):
+        return True
+    dx = sum(els[k].shift["x"] for k in chain if els[k].shift)
+    dy = sum(els[k].shift["y"] for k in chain if els[k].shift)
+    b = els[i].bbox
+    return b.x + b.width - dx > 0 and b.y + b.height - dy > 0

@@ -32,7 +32,9 @@ class ElementInfo(Model):
     )
     text_box: BBox | None = Field(None, description="Where its own text runs are drawn.")
     position: str | None = None
-    transformed: bool = Field(False, description="Moved by its own CSS transform or translate.")
+    shift: dict[str, float] | None = Field(
+        None, description="How far its own CSS transform/translate moves it: {x, y} px."
+    )
     z_index: str | None = None
     overflow_x: str | None = None
     overflow_y: str | None = None

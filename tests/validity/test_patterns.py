@@ -254,3 +254,22 @@ async def test_slide_in_cards_and_menus_are_not_off_screen_but_a_pushed_paragrap
     off = _failing(pushed, "layout.offscreen")
     assert len(off) == 3 and all("#story > p" in c.message for c in off), off
     assert pushed.score < reveal.score, (reveal.score, pushed.score)
+
+
+@pytest.mark.browser
+async def test_content_squeezed_into_a_strip_on_phones_is_caught_and_columns_are_not(
+    validity_judgments,
+):
+    """A shop whose phone layout shows two cards per row and a three-column table: narrower
+    than on desktop by design, each sharing its row. The same page with a sidebar width leaking
+    into the phone layout (main at 36%): cards and table in a strip, the rest of the row empty."""
+    columns = _v(validity_judgments, "squeeze/columns")
+    strip = _v(validity_judgments, "squeeze/strip")
+    assert _check(columns, "responsive.squeezed") and not _failing(columns, "responsive.squeezed")
+    bad = _failing(strip, "responsive.squeezed")
+    assert [c.viewport for c in bad] == ["mobile"], [(c.viewport, c.message) for c in bad]
+    assert bad[0].score < 0.7 and "squeezed into a strip" in bad[0].message
+    assert strip.score < columns.score - 0.02, (columns.score, strip.score)
+    # the ribbon page of the test above is this check's finding too
+    ribbon = _failing(_v(validity_judgments, "squeeze/squeezed"), "responsive.squeezed")
+    assert [c.viewport for c in ribbon] == ["mobile"]
