@@ -85,11 +85,24 @@ class LivePage:
         if clear_storage:
             with contextlib.suppress(Exception):
                 await self.page.evaluate(_CLEAR_STORAGE)
-        try:
-            await self.page.goto(self.url, wait_until="load", timeout=max(500, timeout * 1000))
-        except Exception as exc:
-            if "timeout" not in str(exc).lower():
-                raise
+        for attempt in range(2):
+            try:
+                await self.page.goto(
+                    self.url, wait_until="load", timeout=max(500, (end - loop.time()) * 1000)
+                )
+            except Exception as exc:
+                text = str(exc).lower()
+                if attempt == 0 and "interrupted by another navigation" in text:
+                    # The page was still leaving on its own (a form submitted a moment ago
+                    # commits after our goto began): let that load finish, then go again.
+                    with contextlib.suppress(Exception):
+                        await self.page.wait_for_load_state(
+                            "load", timeout=max(500, (end - loop.time()) * 1000)
+                        )
+                    continue
+                if "timeout" not in text:
+                    raise
+            break
         await settle(self, max(0.3, end - loop.time()))  # type: ignore[arg-type]
 
     async def advance(self, ms: int) -> None:

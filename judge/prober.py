@@ -396,7 +396,14 @@ class Prober:
     async def _wait(self, ms: int = WAIT_MS) -> dict[str, Any] | None:
         """Let the action show its first change; the state then, or None if it navigated."""
         try:
-            return await self.page.evaluate("(ms) => window.__fjp.waitChange(ms)", ms)
+            # No __fjp: the action already replaced the document (a fast reload) — a navigation.
+            state = await self.page.evaluate(
+                "(ms) => window.__fjp ? window.__fjp.waitChange(ms) : null", ms
+            )
+            if state is None:
+                with contextlib.suppress(Exception):
+                    await self.page.wait_for_load_state("load", timeout=3000)
+            return state
         except Exception as exc:
             text = str(exc).lower()
             if "destroyed" in text or "navigat" in text or "__fjp" in text or "closed" in text:
