@@ -400,17 +400,15 @@ class Prober:
             state = await self.page.evaluate(
                 "(ms) => window.__fjp ? window.__fjp.waitChange(ms) : null", ms
             )
-            if state is None:
-                with contextlib.suppress(Exception):
-                    await self.page.wait_for_load_state("load", timeout=3000)
-            return state
         except Exception as exc:
             text = str(exc).lower()
-            if "destroyed" in text or "navigat" in text or "__fjp" in text or "closed" in text:
-                with contextlib.suppress(Exception):
-                    await self.page.wait_for_load_state("load", timeout=3000)
-                return None
-            raise
+            if not any(k in text for k in ("destroyed", "navigat", "__fjp", "closed")):
+                raise
+            state = None  # the document went while we waited: a navigation
+        if state is None:
+            with contextlib.suppress(Exception):
+                await self.page.wait_for_load_state("load", timeout=3000)
+        return state
 
     async def _state(self) -> dict[str, Any] | None:
         try:

@@ -68,12 +68,6 @@ def pairs(cap: ViewportCapture) -> list[tuple[ElementInfo, ElementInfo, float]]:
     return out
 
 
-def near_misses(cap: ViewportCapture) -> tuple[int, int]:
-    """(near-miss pairs, pairs that line up or nearly do)."""
-    ps = [d for _, _, d in pairs(cap) if d <= NEAR_PX]
-    return sum(d > ALIGNED_PX for d in ps), len(ps)
-
-
 def alignment_score(near: int, total: int) -> float:
     """1 when everything lines up; down to 0.5 as near misses become several and most of the
     compared pairs — misalignment makes a page look careless, it does not break it."""

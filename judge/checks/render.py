@@ -9,7 +9,7 @@ from PIL import Image
 
 from judge.checks.base import CheckContext, check, result
 from judge.checks.geometry import area
-from judge.schema import CheckResult, ElementInfo, Evidence, ViewportCapture
+from judge.schema import CheckResult, ElementInfo, Evidence
 
 DIM = "render"
 _MEDIA = {"img", "svg", "canvas", "video", "picture", "iframe"}
@@ -44,7 +44,10 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
         )
         is_blank = u >= 0.995 and not painted
         blank_count += is_blank
-        shell = not is_blank and _shell(cap.elements, live=ctx.page is not None, cap=cap)
+        # A live page that measured no element and shows no text has nothing on it; an image
+        # input has no elements to measure at all.
+        bare = ctx.page is not None and cap.body_text_length == 0
+        shell = not is_blank and _shell(cap.elements, none_is_empty=bare)
         empty_count += shell
         if is_blank:
             msg = f"{cap.name}: nothing painted above the fold ({u:.1%} one colour)"
@@ -108,9 +111,7 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
     return out
 
 
-def _shell(
-    elements: list[ElementInfo], *, live: bool = False, cap: ViewportCapture | None = None
-) -> bool:
+def _shell(elements: list[ElementInfo], *, none_is_empty: bool = False) -> bool:
     """An empty shell: no text but headings, no control, no image or canvas, and fewer than
     three drawn shapes (a board of coloured tiles is content; one background panel is not).
     What a page whose app rendered nothing — or was emptied — leaves on screen. A live page
@@ -118,7 +119,7 @@ def _shell(
     (pixels alone called such a page "painted"); an image input has no elements to measure,
     so there pixels decide."""
     if not elements:
-        return live and cap is not None and cap.body_text_length == 0
+        return none_is_empty
     shapes = 0
     for e in elements:
         if not e.visible:
