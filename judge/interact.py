@@ -59,6 +59,7 @@ class Control:
     hover: bool = False
     listened: bool = False
     listens: list[str] = field(default_factory=list)
+    wired: bool = True  # text fields: a form or a key/input listener on it or an ancestor
     group: str | None = None
     in_form: bool = False
     options: list[str] = field(default_factory=list)
@@ -261,7 +262,7 @@ def follow_ups(before: list[Control], after: list[Control], setup: Step, room: i
         for c in after
         if c.reach == "ok"
         and not c.disabled
-        and c.kind not in ("hover", "text", "dropzone")
+        and c.kind not in ("hover", "dropzone")
         and (c.selector not in known or known[c.selector].reach != "ok")
     ]
     fresh.sort(key=lambda c: -c.prominence)

@@ -8,23 +8,20 @@ always get the page in its first state. Each step records what
 changed that the step caused (DOM outside the nodes that change on their own, URL, scroll,
 focus, dialogs, popups, pixels), the errors it threw, the requests it tried, and crops before
 and after. Steps that create state (a submitted form, an item added with Enter, a menu opened)
-are followed by steps for the controls that state revealed.
+are followed by steps for the controls that state revealed. What a step did is read by
+judge.effects.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import time
 import zlib
 from collections import deque
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from PIL import Image
-
+from judge.effects import Outcome, creates_state, describe, diff, pixels_changed
 from judge.interact import CONTROLS_JS, Control, Plan, Step, discover, follow_ups
 from judge.live import LivePage
 
@@ -43,42 +40,22 @@ _FILL = {
 WAIT_MS = 300
 SUBMIT_WAIT_MS = 600  # a submitted form may do a little more work first
 QUIET_MS = 2000  # virtual time watching the page do nothing: what changes on its own
-PIXEL_DELTA = 10  # per-channel difference counted as a changed pixel
 # Playwright waits (fill, select): generous, because they only end early when the page works;
 # a short one turns a busy machine into a "broken" control.
 ACTION_TIMEOUT_MS = 5000
+MAX_PICKS = 4  # options a tester picks before pressing a button that waits for answers
 FRESH_ACTIONS = {"flow", "type"}  # primary functions: judged on a page in its first state
 # Before a step on the page the last step left: focus off, and transitions the last step
 # started (a menu sliding open) jump to their end — real-time animations would otherwise make
 # whether the next control is covered depend on how fast the machine is.
 # (No frame is waited for: the next locate() reads layout, which applies the finished styles.)
+_FINISH_JS = (
+    "() => { const N = window.__fjNative; if (N && N.finishAnimations) N.finishAnimations(false); }"
+)
 _BLUR_JS = """() => {
   const N = window.__fjNative;
   if (N && N.blur) { N.blur(); N.finishAnimations(false); }
 }"""
-
-
-@dataclass
-class Outcome:
-    """What one step did."""
-
-    control: Control
-    action: str
-    effects: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    blocked: list[str] = field(default_factory=list)
-    before: str | None = None
-    after: str | None = None
-    note: str = ""
-    visible_result: str | None = None  # flows/typing: where the typed text showed up
-    enter_effects: list[str] | None = None  # text fields: effects of Enter alone
-    setup: str | None = None  # "<action> <selector>" of the step whose state this one used
-    revealed: int = 0  # controls this step's state revealed
-    live_data: bool = False  # asked an outside API for data (blocked while judging)
-
-    @property
-    def responded(self) -> bool:
-        return bool(self.effects)
 
 
 class Prober:
@@ -116,7 +93,7 @@ class Prober:
                 if got is None:
                     continue
                 out.append(got)
-                if _creates_state(got) and step.setup is None and followed < 8:
+                if creates_state(got) and step.setup is None and followed < 8:
                     extra = await self._follow(the_plan.controls, step, budget - len(out))
                     got.revealed = len(extra)
                     followed += len(extra)
@@ -127,8 +104,15 @@ class Prober:
 
     async def _follow(self, before: list[Control], step: Step, room: int) -> list[Step]:
         with contextlib.suppress(Exception):
+            await self._finish()
             return follow_ups(before, await discover(self.page), step, room)
         return []
+
+    async def _finish(self) -> None:
+        """Transitions the last step started (a search box sliding open) jump to their end:
+        what a state reveals or covers must not depend on how fast the machine is."""
+        with contextlib.suppress(Exception):
+            await self.page.evaluate(_FINISH_JS)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -169,6 +153,8 @@ class Prober:
             if not loc or loc["reach"] != "ok":
                 return False
             await self._act(s, loc["view"], Outcome(s.control, s.action), replay=True)
+        if chain:
+            await self._finish()  # the state as it ends, not halfway through its transitions
         self.state = keys
         self.dirty = bool(chain)  # a replayed state is used by this step only
         return True
@@ -204,7 +190,9 @@ class Prober:
             return None  # gone, or hidden by design in this state: nothing to judge
         if loc["reach"] != "ok":
             c.reach, c.covered_by = loc["reach"], loc.get("covered_by")
-            return Outcome(c, action, note=f"unreachable: {loc['reach']}")
+            return Outcome(
+                c, action, note=f"unreachable: {loc['reach']}", setup=describe(step.setup)
+            )
         view, s0 = loc["view"], loc["state"]
         self.n += 1
         oid = f"int-{self.n:02d}"
@@ -216,7 +204,7 @@ class Prober:
         s0 = await self._state() or s0  # screenshots inject (and remove) a style element
         errs0, blocked0 = len(self.live.errors), len(self.live.blocked)
         live0 = self.live.live_data
-        out = Outcome(c, action, setup=_describe(step.setup))
+        out = Outcome(c, action, setup=describe(step.setup))
         s1 = await self._act(step, view, out)
         self.images[f"{oid}-before"] = before
         out.before = f"{oid}-before"
@@ -224,7 +212,7 @@ class Prober:
             out.effects.append("navigation")
             await self._restore()
         else:
-            out.effects += _diff(s0, s1, c.selector)
+            out.effects += [e for e in diff(out.base or s0, s1, c.selector) if e not in out.effects]
         out.errors = list(dict.fromkeys(self.live.errors[errs0:]))[:5]
         out.blocked = self.live.blocked[blocked0:][:5]
         out.live_data = self.live.live_data > live0
@@ -235,7 +223,7 @@ class Prober:
             after, _ = await self._crop(view, clip)
             trust_pixels = not self.noisy or action == "draw"
             own = None if action in ("hover", "draw") else view
-            if not out.effects and trust_pixels and _pixels_changed(before, after, clip, own):
+            if not out.effects and trust_pixels and pixels_changed(before, after, clip, own):
                 out.effects.append("pixels")
             self.images[f"{oid}-after"] = after
             out.after = f"{oid}-after"
@@ -267,17 +255,14 @@ class Prober:
             s1 = await self._wait()
             if s1 is not None and c.kind == "check" and await self._checked(c) != was:
                 out.effects.append("state")
-            if (
-                action == "click"
-                and c.listened
-                and s1 is not None
-                and not _diff(s0, s1, c.selector)
-            ):
+            if action == "click" and c.listened and s1 is not None and not diff(s0, s1, c.selector):
                 # Nothing yet: a tester tries again, with a quick double click — "double-click
                 # to like" pages react to a second click soon after the first (often timed by
                 # hand with Date, which the wait above moved well past a double click's gap).
                 await page.mouse.click(cx, cy, click_count=2)
                 s1 = await self._wait()
+            if c.kind == "button" and s1 is not None and not diff(s0, s1, c.selector):
+                s1 = await self._answer_first(c, (cx, cy), out) or s1
             return s1
         if action == "select":
             n = max(1, len(c.options))
@@ -310,6 +295,25 @@ class Prober:
             return await self._wait()
         raise ValueError(f"cannot {action} {c.kind}")
 
+    async def _answer_first(
+        self, c: Control, at: tuple[float, float], out: Outcome
+    ) -> dict[str, Any] | None:
+        """A button that did nothing may be waiting for an answer (a quiz's Submit, a poll's
+        Vote): pick the first option of each unanswered group near it and press it again.
+        Its effects are then measured from the answered page, not from the picks."""
+        picks = await self.page.evaluate(
+            "([s, n]) => window.__fjp.choices(s, n)", [c.selector, MAX_PICKS]
+        )
+        if not picks:
+            return None
+        for p in picks:
+            await self.page.mouse.click(p["x"], p["y"])
+        out.base, out.chose = await self._wait(), len(picks)  # the picks' own effects settle
+        if out.base is None:
+            return None
+        await self.page.mouse.click(*at)
+        return await self._wait()
+
     async def _type(self, c: Control, out: Outcome) -> dict[str, Any] | None:
         """Type into the field, then press Enter: what did typing do, what did Enter do, and
         does the typed text show up on the page?"""
@@ -335,7 +339,7 @@ class Prober:
         fresh = value if c.type in ("", "text", "search") else None
         await page.keyboard.press("Enter")
         end = await self._wait(SUBMIT_WAIT_MS)
-        out.enter_effects = ["navigation"] if end is None else _diff(mid, end, c.selector)
+        out.enter_effects = ["navigation"] if end is None else diff(mid, end, c.selector)
         if end is not None and fresh:
             out.visible_result = await self._shown(fresh)
         return end
@@ -431,60 +435,3 @@ class Prober:
             clip=clip, type="png", animations="disabled", caret="hide", timeout=5000
         )
         return png, clip
-
-
-def _creates_state(o: Outcome) -> bool:
-    """The step left the page in a new state worth exploring (an item added, a menu open)."""
-    if o.errors or "navigation" in o.effects:
-        return False
-    if o.action in ("flow", "type"):
-        return bool(o.visible_result) or bool(o.enter_effects and "dom" in o.enter_effects)
-    return o.action == "click" and "dom" in o.effects
-
-
-def _describe(step: Step | None) -> str | None:
-    return None if step is None else f"{step.action} {step.control.selector}"
-
-
-def _diff(s0: dict[str, Any] | None, s1: dict[str, Any] | None, selector: str) -> list[str]:
-    if not s0 or not s1:
-        return []
-    eff = []
-    # Nodes that change on their own count only for what changed before time moved on.
-    if s1["mutations"] > s0["mutations"] or s1.get("noisy_sync", 0) > s0.get("noisy", 0):
-        eff.append("dom")
-    if s1["url"] != s0["url"]:
-        same_doc = s1["url"].split("#")[0] == s0["url"].split("#")[0]
-        eff.append("hash" if same_doc else "url")
-    if s1["scroll"] != s0["scroll"]:
-        eff.append("scroll")
-    if s1["focus"] and s1["focus"] not in (s0["focus"], selector):
-        eff.append("focus")
-    if s1["dialogs"] > s0["dialogs"]:
-        eff.append("dialog")
-    if s1["popups"] > s0["popups"]:
-        eff.append("popup")
-    if s1.get("media", 0) > s0.get("media", 0):
-        eff.append("media")
-    if s1.get("form") != s0.get("form") and "state" not in eff:
-        eff.append("state")
-    return eff
-
-
-def _pixels_changed(
-    before: bytes, after: bytes, clip: dict[str, float], view: dict[str, float] | None
-) -> bool:
-    """Changed pixels outside the control's own box (its focus/active styling does not count)."""
-    a = np.asarray(Image.open(io.BytesIO(before)).convert("RGB"), dtype=np.int16)
-    b = np.asarray(Image.open(io.BytesIO(after)).convert("RGB"), dtype=np.int16)
-    if a.shape != b.shape:
-        return True
-    changed = np.abs(a - b).max(axis=2) > PIXEL_DELTA
-    if view is None:
-        return int(changed.sum()) >= 30
-    x0 = int(max(0, view["x"] - clip["x"] - 6))
-    y0 = int(max(0, view["y"] - clip["y"] - 6))
-    x1 = int(max(0, view["x"] + view["width"] - clip["x"] + 6))
-    y1 = int(max(0, view["y"] + view["height"] - clip["y"] + 6))
-    changed[y0:y1, x0:x1] = False
-    return int(changed.sum()) >= 30

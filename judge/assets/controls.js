@@ -95,6 +95,20 @@
     return (m && m.get && m.get(el)) || null;
   }
 
+  // Events through which a page can act on what is typed into a field.
+  const FIELD_EVENTS = ["keydown", "keyup", "keypress", "input", "change", "submit"];
+  // Whether anything could act on the field: a form, or a key/input listener on the field or
+  // an ancestor (delegation, a framework's root). Page-level listeners are judged in Python.
+  function fieldWired(el) {
+    if (el.form || el.closest("form") || el.hasAttribute("onkeyup") || el.hasAttribute("onkeydown")
+      || el.hasAttribute("oninput") || el.hasAttribute("onchange")) return true;
+    for (let p = el; p; p = p.parentElement) {
+      const t = listenTypes(p);
+      if (t && FIELD_EVENTS.some((k) => t.has(k))) return true;
+    }
+    return false;
+  }
+
   function kindOf(el, cs) {
     const tag = el.tagName;
     const types = listenTypes(el);
@@ -256,6 +270,7 @@
           hover: hovers.has(el),
           listened: !!types || el.hasAttribute("onclick"),
           listens: types ? Array.from(types).sort() : [],
+          wired: kind === "text" ? fieldWired(el) : !!types,
           group: g ? cssPath(g) : null,
           in_form: !!(el.form || el.closest("form")),
           options: el.tagName === "SELECT" ? Array.from(el.options).map((o) => o.value).slice(0, 20) : [],
@@ -284,6 +299,33 @@
       const r = reach(el);
       const v = el.getBoundingClientRect();
       return { ...r, view: { x: v.left, y: v.top, width: v.width, height: v.height }, state: this.state() };
+    },
+    choices(selector, max) {
+      // Before a button that did nothing, a tester answers what it asks for: the first option
+      // of each unanswered radio group and each unticked required box near the button (in the
+      // nearest container that holds any). Centres of what to click (a hidden radio's label).
+      const el = document.querySelector(selector);
+      let scope = el && el.parentElement;
+      while (scope && !scope.querySelector("input[type=radio],input[type=checkbox][required]")) scope = scope.parentElement;
+      if (!scope) return [];
+      const out = [];
+      const done = new Set();
+      for (const i of scope.querySelectorAll("input[type=radio],input[type=checkbox][required]")) {
+        if (out.length >= max || i.disabled) continue;
+        const key = i.type === "radio" ? "r:" + (i.name || cssPath(i)) : "c:" + cssPath(i);
+        if (done.has(key)) continue;
+        if (i.type === "radio" && i.name && scope.querySelector(`input[type=radio][name="${CSS.escape(i.name)}"]:checked`)) { done.add(key); continue; }
+        if (i.checked) continue;
+        const target = [i, ...(i.labels || [])].find((t) => {
+          const r = t.getBoundingClientRect();
+          return r.width >= 4 && r.height >= 4 && getComputedStyle(t).visibility !== "hidden" && parseFloat(getComputedStyle(t).opacity) > 0.05;
+        });
+        if (!target) continue;
+        const r = target.getBoundingClientRect();
+        done.add(key);
+        out.push({ x: r.left + Math.min(r.width / 2, 12), y: r.top + r.height / 2 });
+      }
+      return out;
     },
     quiet(ms) {
       // Let the page run for `ms` of virtual time (and a moment of real time) while nothing

@@ -176,8 +176,20 @@
   });
   window.addEventListener("beforeunload", (e) => { e.stopImmediatePropagation(); }, true);
   // Sound is a response too (a sound board changes nothing on screen): count media plays.
+  // A play() that a later pause() or load() interrupts rejects with an AbortError — how soon
+  // depends on how fast the file arrives, and nobody sees it: that one rejection is dropped
+  // (the promise stays pending, as the sound it stood for never started); any other
+  // rejection reaches the page, and is reported if the page ignores it, as before.
   if (window.HTMLMediaElement) {
     const play = HTMLMediaElement.prototype.play;
-    HTMLMediaElement.prototype.play = function () { rec.media++; return play.apply(this, arguments); };
+    HTMLMediaElement.prototype.play = function () {
+      rec.media++;
+      const p = play.apply(this, arguments);
+      if (!p || typeof p.then !== "function") return p;
+      return p.catch((e) => {
+        if (e && e.name === "AbortError") return new Promise(() => {});
+        throw e;
+      });
+    };
   }
 })();

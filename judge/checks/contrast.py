@@ -6,11 +6,9 @@ screenshot behind the text box, so images, gradients and overlays count as they 
 
 from __future__ import annotations
 
-import io
 import re
 
 import numpy as np
-from PIL import Image
 
 from judge.checks.base import CheckContext, check, result
 from judge.checks.geometry import (
@@ -21,6 +19,7 @@ from judge.checks.geometry import (
     seen,
     small_print,
 )
+from judge.checks.pixels import decoded
 from judge.schema import CheckResult, ElementInfo, ViewportCapture
 
 DIM = "accessibility"
@@ -136,7 +135,7 @@ async def contrast(ctx: CheckContext) -> list[CheckResult]:
     out = []
     weight = 1.0 / max(1, len(ctx.captures))
     for cap in ctx.captures.values():
-        img = np.asarray(Image.open(io.BytesIO(cap.screenshot)).convert("RGB"))
+        img = np.asarray(decoded(cap.screenshot))
         measured = measure(cap, img)
         if not measured:
             out.append(

@@ -27,6 +27,7 @@ EXPECT_RESPONSE = {"click", "dblclick", "type", "flow", "slide", "draw", "drag",
 NATIVE = {"button", "a", "summary"}
 DEAD = 0.4  # cost of one dead control of ordinary prominence
 VALUE_FIELDS = {"number", "tel", "url", "password", "email"}  # settings, not Enter-to-act
+FIELD_EVENTS = {"keydown", "keyup", "keypress", "input", "change", "submit"}
 MAIN_CONTROLS = 4  # the most prominent controls that make up "the page's main controls"
 
 
@@ -63,6 +64,8 @@ def _record(o: Outcome) -> Interaction:
         effect.append(f"result:{o.visible_result}")
     if o.revealed:
         effect.append(f"revealed:{o.revealed}")
+    if o.chose:
+        effect.append(f"after-choosing:{o.chose}")
     if o.note:
         effect.append(o.note)
     return Interaction(
@@ -101,14 +104,15 @@ async def interaction(ctx: CheckContext) -> list[CheckResult]:
     if not acted:
         out.append(_nothing_ran(controls, unusable, ran))
         return out
+    values = _value_fields(acted, controls, info)
     out += [
-        _responsive(acted, info, unusable),
+        _responsive(acted, info, unusable, values),
         _broken(acted, vp, the_plan),
         _errors(acted, vp),
     ]
     primary = [o for o in acted if o.action in ("flow", "type")]
     if primary:
-        out.append(_flows(primary, vp))
+        out.append(_flows(primary, vp, values))
     if ctx.external_api:
         out = [_api_dependent(r) for r in out]
     return out
@@ -155,6 +159,42 @@ def _api_dependent(r: CheckResult) -> CheckResult:
     )
 
 
+def _value_fields(acted: list[Outcome], controls: list[Control], info) -> set[str]:
+    """Fields that hold a value the page reads when something else happens, where Enter doing
+    nothing is the browser's normal behaviour: typed settings (numbers, e-mail, passwords), and
+    text fields nothing could act on (no form, no key or input listener on them, an ancestor or
+    the page) on a page that did wire its other controls — a demo form's e-mail box. On a page
+    that wired nothing at all (a lost script, dead handlers), or whose button beside it adds
+    what was typed, a field is still a main control.
+    """
+    page_wired = any(c.listened for c in controls)
+    page_keys = bool(FIELD_EVENTS & set(info.global_listeners))
+    # A field whose button shows what was typed (an Add beside it) is an entry, not a value:
+    # Enter there is expected to do what the button does.
+    fed = {o.control.group for o in acted if o.action == "flow" and o.visible_result}
+    return {
+        o.control.selector
+        for o in acted
+        if o.action == "type"
+        and (
+            o.control.type in VALUE_FIELDS
+            or (not o.control.wired and page_wired and not page_keys and o.control.group not in fed)
+        )
+    }
+
+
+def _kept_value(o: Outcome, values: set[str]) -> bool:
+    """A value field outside any form that kept what was typed and did nothing else: nothing
+    to judge. In a form, Enter submits it (the browser's implicit submission): a field whose
+    Enter does nothing there has lost something that worked."""
+    return (
+        o.action == "type"
+        and o.control.selector in values
+        and not o.control.in_form
+        and not (o.effects or o.enter_effects or o.visible_result or o.note)
+    )
+
+
 def _expects(o: Outcome) -> bool:
     c = o.control
     if c.tag == "a" and not c.listened and _placeholder(c.href):
@@ -162,11 +202,14 @@ def _expects(o: Outcome) -> bool:
     return o.action in EXPECT_RESPONSE and not c.looks_disabled
 
 
-def _responsive(acted: list[Outcome], info, unusable: list[Outcome]) -> CheckResult:
+def _responsive(
+    acted: list[Outcome], info, unusable: list[Outcome], values: set[str]
+) -> CheckResult:
     """Positive evidence: the page's main controls — its forms and fields and its most
     prominent buttons — visibly respond. A page whose main controls all do nothing earns 0;
-    one nobody can use (covered, disabled) counts as not responding."""
-    judged = [o for o in acted if _expects(o)]
+    one nobody can use (covered, disabled) counts as not responding. A value field that kept
+    what was typed is neither (a password box is not meant to change the page)."""
+    judged = [o for o in acted if _expects(o) and not _kept_value(o, values)]
     if judged and not info.is_design:
         judged += [o for o in unusable if o.action == "type" or _expects(o)]
     if not judged or info.is_design:
@@ -283,7 +326,7 @@ def _errors(acted: list[Outcome], vp: str | None) -> CheckResult:
     )
 
 
-def _flow_score(o: Outcome) -> tuple[float, str]:
+def _flow_score(o: Outcome, values: set[str]) -> tuple[float, str]:
     if o.errors:
         return 0.0, "throws an error"
     if o.note == "typing does not reach the field":
@@ -293,7 +336,7 @@ def _flow_score(o: Outcome) -> tuple[float, str]:
     if o.action == "type":
         if o.enter_effects or "dom-on-typing" in o.effects or o.effects:
             return 1.0, "responds to typing or Enter"
-        if o.control.type in VALUE_FIELDS:
+        if o.control.selector in values:
             return 1.0, "a value field: it keeps what was typed"
         return 0.0, "typing and pressing Enter does nothing"
     if "navigation" in o.effects:
@@ -303,9 +346,9 @@ def _flow_score(o: Outcome) -> tuple[float, str]:
     return 0.0, "nothing happens"
 
 
-def _flows(flows: list[Outcome], vp: str | None) -> CheckResult:
+def _flows(flows: list[Outcome], vp: str | None, values: set[str]) -> CheckResult:
     """Primary functions: a form filled and submitted, a field typed into and confirmed."""
-    notes = [(o, *_flow_score(o)) for o in flows]
+    notes = [(o, *_flow_score(o, values)) for o in flows]
     score = min(s for _, s, _ in notes) * 0.5 + 0.5 * sum(s for _, s, _ in notes) / len(notes)
     worst = min(notes, key=lambda t: t[1])
     ev = [e for o, s, why in notes if s < 1 for e in _ev(vp, o, why)][:6]

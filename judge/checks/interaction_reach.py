@@ -19,12 +19,31 @@ def weight(c: Control) -> float:
     return min(1.5, max(0.3, c.prominence / 80))
 
 
+def _used(outcomes: list[Outcome]) -> set[str]:
+    """Controls some step did use: one covered at first and used once a step changed the page
+    (a search box under its icon until the icon is clicked) is covered by design."""
+    return {o.control.selector for o in outcomes if not o.note.startswith(("unreachable", "could"))}
+
+
+def _covered(the_plan: Plan, outcomes: list[Outcome]) -> list[Control]:
+    """Controls covered on the page as loaded, or when a step tried them, that no step used."""
+    used = _used(outcomes)
+    covered = {c.selector: c for c in the_plan.covered}
+    for o in outcomes:
+        if o.note.startswith("unreachable"):
+            covered.setdefault(o.control.selector, o.control)
+    return [c for s, c in covered.items() if s not in used]
+
+
 def unusable_controls(the_plan: Plan, outcomes: list[Outcome]) -> list[Outcome]:
     """Controls a person cannot use at all — covered by something, disabled text fields, fields
     taken away — as steps that got no response: a main control nobody can use does not work,
     and a page must not gain from having nothing left that could fail."""
-    out = [o for o in outcomes if o.note.startswith("unreachable")]
-    seen = {o.control.selector for o in out}
+    used = _used(outcomes)
+    out = [
+        o for o in outcomes if o.note.startswith("unreachable") and o.control.selector not in used
+    ]
+    seen = {o.control.selector for o in out} | used
     for c in the_plan.covered:
         if c.selector not in seen:
             out.append(Outcome(c, "type" if c.kind == "text" else "click", note="unreachable"))
@@ -40,11 +59,7 @@ def _unusable_fields(the_plan: Plan, outcomes: list[Outcome]) -> list[Control]:
 
 
 def reachability(the_plan: Plan, outcomes: list[Outcome], vp: str | None) -> CheckResult:
-    covered = {c.selector: c for c in the_plan.covered}
-    for o in outcomes:
-        if o.note.startswith("unreachable"):
-            covered.setdefault(o.control.selector, o.control)
-    bad = sorted(covered.values(), key=lambda c: -c.prominence)
+    bad = sorted(_covered(the_plan, outcomes), key=lambda c: -c.prominence)
     total = len([c for c in the_plan.controls if c.kind != "hover"])
     if not bad:
         return result(

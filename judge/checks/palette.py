@@ -7,9 +7,9 @@ that turns garish on phones only is as visible as one that is garish everywhere.
 from __future__ import annotations
 
 import asyncio
-import io
 
 from judge.checks.base import CheckContext, check, result
+from judge.checks.pixels import decoded
 from judge.schema import CheckResult, Evidence, ViewportCapture
 
 DIM = "visual"
@@ -17,12 +17,10 @@ WORK_WIDTH = 160  # colour shares need no detail: a thumbnail is plenty and cost
 
 
 def _share(cap: ViewportCapture) -> float:
-    from PIL import Image
-
     from judge.visual.features import to_array
     from judge.visual.palette import neon_share
 
-    return neon_share(to_array(Image.open(io.BytesIO(cap.screenshot)), WORK_WIDTH))
+    return neon_share(to_array(decoded(cap.screenshot), WORK_WIDTH))
 
 
 @check("visual.palette", DIM, phase="capture", order=91)

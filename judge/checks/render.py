@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 from PIL import Image
 
 from judge.checks.base import CheckContext, check, result
 from judge.checks.geometry import area
+from judge.checks.pixels import decoded
 from judge.schema import CheckResult, ElementInfo, Evidence
 
 DIM = "render"
 _MEDIA = {"img", "svg", "canvas", "video", "picture", "iframe"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+PANEL = 120 * 120  # px²: a drawn box this big with nothing in it is an empty panel, not a tile
 
 
 def uniformity(png: bytes) -> float:
     """Share of pixels equal (within a small tolerance) to the most common colour."""
-    img = Image.open(io.BytesIO(png)).convert("RGB").resize((96, 96), Image.Resampling.BOX)
+    img = decoded(png).resize((96, 96), Image.Resampling.BOX)
     px = (np.asarray(img, dtype=np.int16) // 8).reshape(-1, 3)
     _, counts = np.unique(px, axis=0, return_counts=True)
     return float(counts.max() / counts.sum())
@@ -55,7 +55,8 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
         elif shell:
             msg = (
                 f"{cap.name}: nothing to read, use or look at — no text but headings, no "
-                "controls, no images anywhere on the page (only background decoration)"
+                "controls, no images anywhere on the page (only background decoration and "
+                "empty panels)"
             )
             score = 0.1
         elif u >= 0.985 and not painted:
@@ -113,14 +114,16 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
 
 def _shell(elements: list[ElementInfo], *, none_is_empty: bool = False) -> bool:
     """An empty shell: no text but headings, no control, no image or canvas, and fewer than
-    three drawn shapes (a board of coloured tiles is content; one background panel is not).
+    three drawn tiles (a board of coloured tiles is content; background panels and cards with
+    nothing in them — a grid of empty card frames whose data never came — are not), and fewer
+    than three headings.
     What a page whose app rendered nothing — or was emptied — leaves on screen. A live page
     with no element at all and no text is one too, however rich its background gradient
     (pixels alone called such a page "painted"); an image input has no elements to measure,
     so there pixels decide."""
     if not elements:
         return none_is_empty
-    shapes = 0
+    shapes = headings = 0
     for e in elements:
         if not e.visible:
             continue
@@ -131,9 +134,29 @@ def _shell(elements: list[ElementInfo], *, none_is_empty: bool = False) -> bool:
         text = e.text.strip()
         if text and e.tag not in _HEADINGS and e.tag not in ("input", "textarea", "option"):
             return False
+        headings += bool(text and e.tag in _HEADINGS)
         drawn = e.own_background or e.border_width > 0 or e.background_image
-        shapes += bool(not text and drawn and e.bbox.width * e.bbox.height >= 100)
-    return shapes < 3
+        shapes += bool(not text and drawn and 100 <= e.bbox.width * e.bbox.height < PANEL)
+    # A title and a subtitle are what an emptied app keeps; many headings are a page's
+    # structure (cards or sections titled "Content" in a layout demo).
+    return shapes < 3 and headings < 3
+
+
+_LAYERS = ("fixed", "absolute")
+
+
+def _overlay_roots(elements: list[ElementInfo]) -> dict[str, str]:
+    """Selector -> the fixed or absolute box it sits in (the nearest): text hidden behind an
+    overlay's spinner and behind the overlay itself is hidden by one overlay, not two."""
+    out: dict[str, str] = {}
+    for e in elements:
+        i, hops = e.parent, 0
+        while e.position not in _LAYERS and i is not None and 0 <= i < len(elements) and hops < 40:
+            if elements[i].position in _LAYERS:
+                out[e.selector] = elements[i].selector
+                break
+            i, hops = elements[i].parent, hops + 1
+    return out
 
 
 @check("render.overlay", DIM, order=12)
@@ -143,9 +166,11 @@ async def overlay(ctx: CheckContext) -> list[CheckResult]:
     for cap in ctx.captures.values():
         vp_area = cap.width * cap.height
         covered = [e for e in cap.elements if e.covered_by and (e.text or e.clickable)]
+        root = _overlay_roots(cap.elements)
         blockers: dict[str, int] = {}
         for e in covered:
-            blockers[e.covered_by or ""] = blockers.get(e.covered_by or "", 0) + 1
+            sel = root.get(e.covered_by or "", e.covered_by or "")
+            blockers[sel] = blockers.get(sel, 0) + 1
         texts = [e for e in cap.elements if e.in_viewport and (e.text or e.clickable) and e.visible]
         worst = max(blockers.items(), key=lambda kv: kv[1], default=None)
         if worst and texts and worst[1] >= max(3, 0.5 * len(texts)):

@@ -19,6 +19,8 @@ SQUEEZED = 0.5  # narrower than half of what the screen would give it
 MIN_EXPECTED = 100.0  # px: only content meant to be wide (a button stays as small as it is)
 USABLE = 0.9  # share of the screen's width a full-width block gets after page margins
 ROW_SHARED = 0.6  # content beside it covering this much of the row: a layout of columns
+GROUP_MIN = 3  # pieces of content that make a box around them content too
+KEPT = 0.6  # share of a group's content still shown at the narrower width
 _MEDIA = {"img", "svg", "canvas", "video", "picture", "input", "textarea", "select", "button"}
 _OVERLAID = {"absolute", "fixed"}
 
@@ -29,6 +31,15 @@ def _content(e: ElementInfo) -> bool:
         and not is_screen_reader_only(e)
         and e.position not in _OVERLAID
         and (bool(e.text.strip()) or e.clickable or e.tag in _MEDIA)
+    )
+
+
+def _painted(e: ElementInfo) -> bool:
+    """A box drawn as a shape of its own (a tile, a swatch, a step marker), text or not."""
+    return (
+        seen(e)
+        and e.position not in _OVERLAID
+        and bool(e.own_background or e.background_image or e.box_shadow or e.border_width >= 1)
     )
 
 
@@ -55,18 +66,49 @@ def _row_cover(e: ElementInfo, others: list[ElementInfo], width: float) -> float
     return covered
 
 
+def _groups(cap: ViewportCapture) -> dict[str, tuple[ElementInfo, set[str]]]:
+    """In-flow boxes holding content (or painted tiles), by selector, with what they hold: a
+    board of tiles or a row of steps is content as a whole even where no piece of it is wide."""
+    els = cap.elements
+    inside: dict[int, set[str]] = {}
+    for e in els:
+        if not (_content(e) or _painted(e)):
+            continue
+        i, hops = e.parent, 0
+        while i is not None and 0 <= i < len(els) and hops < 40:
+            inside.setdefault(i, set()).add(e.selector)
+            i, hops = els[i].parent, hops + 1
+    return {
+        els[i].selector: (els[i], sel)
+        for i, sel in inside.items()
+        if len(sel) >= GROUP_MIN and seen(els[i]) and els[i].position not in _OVERLAID
+    }
+
+
+def _measured(cap: ViewportCapture, wide: ViewportCapture) -> list[tuple[ElementInfo, ElementInfo]]:
+    """(element here, the same element at the widest viewport) for content and for groups of
+    content that kept what they hold (a menu folded behind a button is a new design, not a
+    squeezed one)."""
+    at_wide = {e.selector: e for e in wide.elements if _content(e)}
+    pairs = [
+        (e, at_wide[e.selector]) for e in cap.elements if e.selector in at_wide and _content(e)
+    ]
+    wide_groups = _groups(wide)
+    for sel, (e, holds) in _groups(cap).items():
+        w = wide_groups.get(sel)
+        if w is not None and sel not in at_wide and len(holds & w[1]) >= KEPT * len(w[1]):
+            pairs.append((e, w[0]))
+    return pairs
+
+
 def squeezed(
     cap: ViewportCapture, wide: ViewportCapture
 ) -> tuple[list[tuple[ElementInfo, float]], float]:
     """(squeezed elements with the width they should have had, total expected width) at `cap`,
     against the same elements at the widest viewport `wide`."""
-    at_wide = {e.selector: e for e in wide.elements if _content(e)}
     here = [e for e in cap.elements if _content(e)]
     found, total = [], 0.0
-    for e in here:
-        w = at_wide.get(e.selector)
-        if w is None:
-            continue
+    for e, w in _measured(cap, wide):
         expected = min(w.bbox.width, USABLE * cap.width)
         if expected < MIN_EXPECTED:
             continue

@@ -9,12 +9,12 @@
 from __future__ import annotations
 
 import asyncio
-import io
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from judge.checks.base import CheckContext, check, result
+from judge.checks.pixels import decoded
 from judge.schema import CheckResult, Evidence, ViewportCapture
 
 if TYPE_CHECKING:
@@ -32,11 +32,7 @@ def _main_capture(ctx: CheckContext) -> ViewportCapture | None:
 
 
 def _open(png: bytes) -> Image:
-    from PIL import Image as PILImage
-
-    img = PILImage.open(io.BytesIO(png))
-    img.load()
-    return img
+    return decoded(png)
 
 
 def _features(cap: ViewportCapture, with_layout: bool) -> dict[str, float]:

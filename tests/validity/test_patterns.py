@@ -273,3 +273,90 @@ async def test_content_squeezed_into_a_strip_on_phones_is_caught_and_columns_are
     # the ribbon page of the test above is this check's finding too
     ribbon = _failing(_v(validity_judgments, "squeeze/squeezed"), "responsive.squeezed")
     assert [c.viewport for c in ribbon] == ["mobile"]
+
+
+@pytest.mark.browser
+async def test_a_board_of_tiles_squeezed_on_phones_is_caught_and_a_folded_menu_is_not(
+    validity_judgments,
+):
+    """A game board of text-less tiles (at most 420px wide) is content as a whole; a sidebar
+    width leaking into the phone layout leaves it a 119px strip. The header's menu folding
+    behind a button on phones is a different design for phones, not a squeezed one."""
+    board = _v(validity_judgments, "squeeze/board")
+    strip = _v(validity_judgments, "squeeze/board_strip")
+    assert _check(board, "responsive.squeezed") and not _failing(board, "responsive.squeezed")
+    bad = _failing(strip, "responsive.squeezed")
+    assert [c.viewport for c in bad] == ["mobile"], [(c.viewport, c.message) for c in bad]
+    assert "#board" in bad[0].message and bad[0].score < 0.7, bad[0].message
+    assert strip.score < board.score - 0.02, (board.score, strip.score)
+
+
+@pytest.mark.browser
+async def test_a_demo_forms_unread_field_is_not_a_dead_control(validity_judgments):
+    """A strength-meter demo: the password field drives the meter, the e-mail box beside it has
+    nothing listening (no form, no handler). Enter in it doing nothing is the browser's normal
+    behaviour on a page that wired what it meant to: not 'does nothing', not a failed flow."""
+    v = _v(validity_judgments, "fp/demo_form")
+    typed = {i.selector: i.effect for i in v.interactions if i.action == "type"}
+    assert {"#email", "#password"} <= set(typed), typed
+    assert "enter:nothing" in typed["#email"], typed
+    for cid in ("interaction.flow", "interaction.responsive", "interaction.broken"):
+        assert _check(v, cid) and not _failing(v, cid), [
+            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
+        ]
+
+
+@pytest.mark.browser
+async def test_a_field_waiting_under_its_icon_is_used_once_the_icon_opens_it(validity_judgments):
+    """A search box collapsed under its icon until the icon is clicked: covered on the page as
+    loaded, usable in the state the click creates — the prober follows the click and types into
+    it, and neither reachability nor responsiveness counts it as covered or dead."""
+    v = _v(validity_judgments, "fp/search_icon")
+    steps = [(i.action, i.selector, i.setup) for i in v.interactions]
+    typed = [s for s in steps if s[0] == "type"]
+    assert typed and typed[0][2] and typed[0][2].startswith("click"), steps
+    for cid in ("interaction.reachable", "interaction.responsive"):
+        assert _check(v, cid) and not _failing(v, cid), [
+            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
+        ]
+
+
+@pytest.mark.browser
+async def test_a_vote_button_waiting_for_an_answer_is_tried_with_one(validity_judgments):
+    """A poll's Vote does nothing until an option is chosen (as a quiz's Submit): the tester
+    picks the first option and presses it again, and sees the results — not a dead button."""
+    v = _v(validity_judgments, "fp/poll")
+    vote = [i for i in v.interactions if i.selector == "#vote"]
+    assert vote and "dom" in vote[0].effect and "after-choosing:1" in vote[0].effect, [
+        (i.action, i.selector, i.effect) for i in v.interactions
+    ]
+    for cid in ("interaction.responsive", "interaction.broken"):
+        assert _check(v, cid) and not _failing(v, cid), [
+            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
+        ]
+
+
+@pytest.mark.browser
+async def test_a_grid_of_empty_card_frames_is_an_empty_shell(validity_judgments):
+    """A catalogue whose data never arrived (a misnamed field in the reply) shows its heading
+    and six empty card frames: drawn boxes with nothing in them are not content, whereas the
+    tiles of a game board are (squeeze/board stays a page with content)."""
+    frames = _v(validity_judgments, "shell/frames")
+    working = _v(validity_judgments, "shell/catalogue")
+    shell = [c for c in _check(frames, "render.blank") if "nothing to read" in c.message]
+    assert len(shell) == 3, [c.message for c in frames.checks if c.id.startswith("render")]
+    assert frames.score <= 0.3 < 0.9 < working.score, (working.score, frames.score)
+    board = _v(validity_judgments, "squeeze/board")
+    assert not _failing(board, "render.blank"), [c.message for c in _check(board, "render.blank")]
+
+
+@pytest.mark.browser
+async def test_a_play_interrupted_by_pause_is_not_an_error(validity_judgments):
+    """An audio "unlock" loads, plays and at once pauses each clip: every play() rejects with an
+    AbortError nobody sees (on a sound board, whether it does depends on how fast the file
+    arrives — the real-app workbench's null control moved on one). It was reported as an
+    error thrown by the click."""
+    v = _v(validity_judgments, "fp/media_abort")
+    start = [i for i in v.interactions if i.selector == "#start"]
+    assert start and "media" in start[0].effect and start[0].errors == [], start
+    assert not [c for c in _failing(v, "interaction.errors")], v.checks
