@@ -75,6 +75,8 @@ def ink(e: ElementInfo) -> BBox:
     return BBox(x=x0, y=y0, width=max(0.0, x1 - x0), height=max(0.0, y1 - y0))
 
 
+# Positions that take a box out of the page flow: drawn over others, not beside them.
+OUT_OF_FLOW = frozenset({"absolute", "fixed"})
 SMALL_PRINT_WEIGHT = 0.3  # footers and <small>: read by few, at the end
 
 

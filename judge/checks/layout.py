@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from judge.checks.base import CheckContext, check, result
 from judge.checks.geometry import (
+    OUT_OF_FLOW,
     ancestors,
     area,
     evidence,
@@ -24,7 +25,6 @@ from judge.schema import CheckResult, ElementInfo, ViewportCapture
 
 DIM = "layout"
 MAX_PAIRS = 400  # elements considered for overlap (quadratic)
-_POSITIONED = {"absolute", "fixed"}
 
 
 def _severity(score: float) -> str:
@@ -235,7 +235,7 @@ def _positioned(els: list[ElementInfo], i: int) -> bool:
     when it is scrolled to. A few pixels of translate on a box already off the page do not
     excuse it."""
     chain = (i, *ancestors(els, i))
-    if any(els[k].position in _POSITIONED for k in chain):
+    if any(els[k].position in OUT_OF_FLOW for k in chain):
         return True
     dx = sum(els[k].shift["x"] for k in chain if els[k].shift)
     dy = sum(els[k].shift["y"] for k in chain if els[k].shift)

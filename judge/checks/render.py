@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image
 
 from judge.checks.base import CheckContext, check, result
-from judge.checks.geometry import area
+from judge.checks.geometry import OUT_OF_FLOW, area
 from judge.checks.pixels import decoded
 from judge.schema import CheckResult, ElementInfo, Evidence
 
@@ -142,17 +142,16 @@ def _shell(elements: list[ElementInfo], *, none_is_empty: bool = False) -> bool:
     return shapes < 3 and headings < 3
 
 
-_LAYERS = ("fixed", "absolute")
-
-
 def _overlay_roots(elements: list[ElementInfo]) -> dict[str, str]:
     """Selector -> the fixed or absolute box it sits in (the nearest): text hidden behind an
     overlay's spinner and behind the overlay itself is hidden by one overlay, not two."""
     out: dict[str, str] = {}
     for e in elements:
         i, hops = e.parent, 0
-        while e.position not in _LAYERS and i is not None and 0 <= i < len(elements) and hops < 40:
-            if elements[i].position in _LAYERS:
+        while (
+            e.position not in OUT_OF_FLOW and i is not None and 0 <= i < len(elements) and hops < 40
+        ):
+            if elements[i].position in OUT_OF_FLOW:
                 out[e.selector] = elements[i].selector
                 break
             i, hops = elements[i].parent, hops + 1

@@ -11,7 +11,7 @@ table's cells, a two-column grid of cards) are narrower by design and are not fi
 from __future__ import annotations
 
 from judge.checks.base import CheckContext, check, result
-from judge.checks.geometry import evidence, is_screen_reader_only, seen
+from judge.checks.geometry import OUT_OF_FLOW, evidence, is_screen_reader_only, seen
 from judge.schema import CheckResult, ElementInfo, ViewportCapture
 
 DIM = "responsive"
@@ -22,14 +22,13 @@ ROW_SHARED = 0.6  # content beside it covering this much of the row: a layout of
 GROUP_MIN = 3  # pieces of content that make a box around them content too
 KEPT = 0.6  # share of a group's content still shown at the narrower width
 _MEDIA = {"img", "svg", "canvas", "video", "picture", "input", "textarea", "select", "button"}
-_OVERLAID = {"absolute", "fixed"}
 
 
 def _content(e: ElementInfo) -> bool:
     return (
         seen(e)
         and not is_screen_reader_only(e)
-        and e.position not in _OVERLAID
+        and e.position not in OUT_OF_FLOW
         and (bool(e.text.strip()) or e.clickable or e.tag in _MEDIA)
     )
 
@@ -38,7 +37,7 @@ def _painted(e: ElementInfo) -> bool:
     """A box drawn as a shape of its own (a tile, a swatch, a step marker), text or not."""
     return (
         seen(e)
-        and e.position not in _OVERLAID
+        and e.position not in OUT_OF_FLOW
         and bool(e.own_background or e.background_image or e.box_shadow or e.border_width >= 1)
     )
 
@@ -81,7 +80,7 @@ def _groups(cap: ViewportCapture) -> dict[str, tuple[ElementInfo, set[str]]]:
     return {
         els[i].selector: (els[i], sel)
         for i, sel in inside.items()
-        if len(sel) >= GROUP_MIN and seen(els[i]) and els[i].position not in _OVERLAID
+        if len(sel) >= GROUP_MIN and seen(els[i]) and els[i].position not in OUT_OF_FLOW
     }
 
 
