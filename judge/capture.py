@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from playwright.async_api import Browser, BrowserContext, Page, Request, Route, WebSocketRoute
 
-from judge.jsassets import script
+from judge.jsassets import evaluate_json, script
 from judge.mirror.tables import KNOWN_HOSTS
 from judge.preview import PLACEHOLDER_PNG, Site
 from judge.schema import ElementInfo, PageEvents, ViewportCapture
@@ -265,7 +265,7 @@ async def capture_viewport(s: PageSession, name: str, width: int, height: int) -
     await page.evaluate(ADVANCE_JS, RESIZE_VIRTUAL_MS)
     await page.evaluate(FRAME_JS)
     await page.evaluate(_STILL_JS)
-    snap = await page.evaluate(SNAPSHOT_JS, MAX_ELEMENTS)
+    snap = await evaluate_json(page, SNAPSHOT_JS, MAX_ELEMENTS)
     png = await page.screenshot(type="png", animations="disabled", caret="hide", timeout=15000)
     await page.evaluate(_RESUME_JS)
     return ViewportCapture(

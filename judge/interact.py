@@ -21,7 +21,7 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from judge.jsassets import script
+from judge.jsassets import evaluate_json, script
 from judge.schema import BBox
 
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ async def install(page: Page) -> list[Control]:
 
 async def discover(page: Page) -> list[Control]:
     """The controls on the page as it is now (helpers installed)."""
-    raw = await page.evaluate("(m) => window.__fjp.discover(m)", MAX_CONTROLS)
+    raw = await evaluate_json(page, "(m) => window.__fjp.discover(m)", MAX_CONTROLS)
     return [Control.from_js(d) for d in raw]
 
 

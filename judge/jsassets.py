@@ -6,9 +6,12 @@ judge/assets/. Inlining (not a page global) keeps the helpers invisible to the p
 
 from __future__ import annotations
 
+import json
 import re
+import secrets
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 ASSETS = Path(__file__).parent / "assets"
 _INCLUDE = re.compile(r"/\* @include ([a-z_]+) \*/")
@@ -28,3 +31,32 @@ def inline(source: str) -> str:
 def script(name: str) -> str:
     """assets/NAME.js with its includes inlined."""
     return inline(asset(name))
+
+
+# Large results cross the page boundary as one JSON string: Playwright's own value protocol
+# wraps and validates every nested value in Python (a 2,500-element snapshot is ~100k validator
+# calls, the biggest share of the judge's own CPU). Non-finite numbers, which JSON cannot
+# hold, travel as bare NaN/Infinity tokens that Python's json module reads back as floats, so
+# the result equals what `page.evaluate` returns (keys whose value is undefined are omitted).
+# Their marker carries a fresh random tag, so no string the page writes can turn into a number.
+_JSON_WRAP = """async ([arg, tag]) => {{
+  const v = await ({src}
+  )(arg);
+  const s = JSON.stringify(v === undefined ? null : v, (k, x) =>
+    typeof x === "number" && !Number.isFinite(x) ? tag + x + tag : x);
+  return s.split('"' + tag + "NaN" + tag + '"').join("NaN")
+    .split('"' + tag + "Infinity" + tag + '"').join("Infinity")
+    .split('"' + tag + "-Infinity" + tag + '"').join("-Infinity");
+}}"""
+
+
+@cache
+def as_json(src: str) -> str:
+    """A function expression of [arg, tag] returning `src(arg)` serialised as JSON text."""
+    return _JSON_WRAP.format(src=src)
+
+
+async def evaluate_json(target: Any, src: str, arg: Any = None) -> Any:
+    """`target.evaluate(src, arg)` (a Page, Frame or Locator) with the result sent as JSON."""
+    tag = "~fj" + secrets.token_hex(6) + "~"
+    return json.loads(await target.evaluate(as_json(src), [arg, tag]))

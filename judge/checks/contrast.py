@@ -56,6 +56,28 @@ def ratio(a: np.ndarray, b: np.ndarray) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+def apca_lc(text: np.ndarray, bg: np.ndarray) -> float:
+    """APCA lightness contrast Lc of text on a background (WCAG 3 draft; apca-w3 0.1.9's
+    0.0.98G-4g constants): about ±106 for black on white, 0 when the text is gone; negative for
+    light text on a darker background. Unlike WCAG 2's ratio it models how people see polarity
+    and mid tones: white on a mid green is 1.9:1 yet reads fine (Lc −41), while dark grey on
+    black is 2.0:1 yet barely shows (Lc −9)."""
+
+    def y(rgb: np.ndarray) -> float:
+        c = (np.asarray(rgb, dtype=float) / 255.0) ** 2.4
+        v = float(0.2126729 * c[0] + 0.7151522 * c[1] + 0.0721750 * c[2])
+        return v if v > 0.022 else v + (0.022 - v) ** 1.414  # soft clamp near black
+
+    t, b = y(text), y(bg)
+    if abs(b - t) < 0.0005:
+        return 0.0
+    if b > t:  # dark text on a lighter background
+        sapc = (b**0.56 - t**0.57) * 1.14
+        return 0.0 if sapc < 0.1 else (sapc - 0.027) * 100
+    sapc = (b**0.65 - t**0.62) * 1.14
+    return 0.0 if sapc > -0.1 else (sapc + 0.027) * 100
+
+
 def is_large(e: ElementInfo) -> bool:
     """WCAG large text: ≥ 24 px, or ≥ 18.66 px bold."""
     size = e.font_size or 16
@@ -85,9 +107,11 @@ def rendered_background(px: np.ndarray, keys: np.ndarray, fg: np.ndarray) -> np.
     return flat[k == top].mean(axis=0)
 
 
-def measure(cap: ViewportCapture, img: np.ndarray) -> list[tuple[ElementInfo, float, float, float]]:
-    """(element, measured ratio, required ratio, reading weight) for each visible text above
-    the fold; small print (footers, <small>) weighs a third, as in the text-size check."""
+def measure(
+    cap: ViewportCapture, img: np.ndarray
+) -> list[tuple[ElementInfo, float, float, float, float]]:
+    """(element, WCAG ratio, required ratio, reading weight, APCA Lc) for each visible text
+    above the fold; small print (footers, <small>) weighs a third, as in the text-size check."""
     out = []
     h, w = img.shape[:2]
     keys = packed(img)
@@ -117,16 +141,26 @@ def measure(cap: ViewportCapture, img: np.ndarray) -> list[tuple[ElementInfo, fl
         alpha = fg[1] * (e.opacity if e.opacity is not None else 1.0)
         colour = fg[0] * alpha + bg * (1 - alpha)
         weight = SMALL_PRINT_WEIGHT if small_print(cap.elements, i, cap.doc_height) else 1.0
-        out.append((e, ratio(colour, bg), 3.0 if is_large(e) else 4.5, weight))
+        need = 3.0 if is_large(e) else 4.5
+        out.append((e, ratio(colour, bg), need, weight, apca_lc(colour, bg)))
     return out
 
 
-def readability_deficit(ratio: float, large: bool) -> float:
-    """0 while text is readable for most people (≥ 2.5:1, large text ≥ 1.8:1), rising to 1 as
-    it fades into its background (1.15:1). WCAG AA (4.5:1 / 3:1) is stricter; text between the two
-    is noted, but costs little: people read it, and rate such pages as they rate others."""
-    readable = 1.8 if large else 2.5
-    return min(1.0, max(0.0, (readable - ratio) / (readable - 1.15)))
+# Hard to read, on APCA's scale: below Lc 40 — between APCA's floor for "spot" text (Lc 30:
+# placeholders, fine print) and for large fluent text (Lc 45) — the deficit grows, and text at
+# APCA's point of invisibility (Lc 15) is gone. WCAG 2's ratio judged white labels on coloured
+# buttons unreadable (a green "Add note" at 1.9:1) and washed-out grey on black readable; on the
+# train apps APCA separated working originals from washed-out variants better (Lc 40 chosen
+# there among 30 / 40 / 45, see the closing note of this change).
+READABLE_LC = 40.0
+INVISIBLE_LC = 15.0
+
+
+def readability_deficit(lc: float) -> float:
+    """0 while text is readable for most people (|Lc| ≥ 40), rising to 1 as it fades into its
+    background (|Lc| ≤ 15). WCAG AA (4.5:1 / 3:1) is stricter; text between the two is noted,
+    but costs little: people read it, and rate such pages as they rate others."""
+    return min(1.0, max(0.0, (READABLE_LC - abs(lc)) / (READABLE_LC - INVISIBLE_LC)))
 
 
 @check("a11y.contrast", DIM, order=40)
@@ -149,28 +183,26 @@ async def contrast(ctx: CheckContext) -> list[CheckResult]:
                 )
             )
             continue
-        total = sum(len(e.text) * w for e, _, _, w in measured)
+        total = sum(len(m[0].text) * m[3] for m in measured)
         below_aa = [m for m in measured if m[1] < m[2]]
-        deficit = [
-            len(e.text) * w * readability_deficit(r, need < 4.5) for e, r, need, w in measured
-        ]
+        deficit = [len(e.text) * w * readability_deficit(lc) for e, _, _, w, lc in measured]
         small = sum(d for d, m in zip(deficit, measured, strict=True) if m[3] < 1.0)
         share = (sum(deficit) - small) / max(1, total) + small / max(SMALL_PRINT_FLOOR, total)
         score = 1.0 - min(1.0, share / 0.3) - (0.02 if below_aa else 0.0)
         hard = sorted(
-            [m for m in measured if readability_deficit(m[1], m[2] < 4.5) > 0],
-            key=lambda m: m[1] / m[2],
+            [m for m in measured if readability_deficit(m[4]) > 0], key=lambda m: abs(m[4])
         )
         worst = hard or sorted(below_aa, key=lambda m: m[1] / m[2])
         if hard:
-            e0, r0, need0, _ = hard[0]
+            e0, r0, need0, _, lc0 = hard[0]
             msg = (
                 f"{cap.name}: {len(hard)} text element(s) hard to read against their background, "
-                f"worst {e0.selector} at {r0:.2f}:1 — darken the text or lighten the background "
-                f"(WCAG AA asks {need0:g}:1)"
+                f"worst {e0.selector} at {r0:.2f}:1 (APCA Lc {abs(lc0):.0f}; readable from "
+                f"{READABLE_LC:g}) — darken the text or lighten the background (WCAG AA asks "
+                f"{need0:g}:1)"
             )
         elif below_aa:
-            e0, r0, need0, _ = below_aa[0]
+            e0, r0, need0, _, _ = below_aa[0]
             msg = (
                 f"{cap.name}: readable, but {len(below_aa)} text element(s) below WCAG AA, e.g. "
                 f"{e0.selector} at {r0:.2f}:1 (AA asks {need0:g}:1)"
@@ -187,8 +219,8 @@ async def contrast(ctx: CheckContext) -> list[CheckResult]:
                 weight=weight,
                 severity="info" if not below_aa else ("major" if score < 0.7 else "minor"),
                 evidence=[
-                    evidence(cap, e, f"contrast {r:.2f}:1 (AA {need:g}:1)")
-                    for e, r, need, _ in worst[:6]
+                    evidence(cap, e, f"contrast {r:.2f}:1 (AA {need:g}:1), APCA Lc {abs(lc):.0f}")
+                    for e, r, need, _, lc in worst[:6]
                 ],
                 data={
                     "measured": len(measured),

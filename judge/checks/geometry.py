@@ -80,6 +80,16 @@ OUT_OF_FLOW = frozenset({"absolute", "fixed"})
 SMALL_PRINT_WEIGHT = 0.3  # footers and <small>: read by few, at the end
 
 
+def painted(e: ElementInfo) -> bool:
+    """A box drawn as a shape of its own in the page flow (a tile, a swatch, a step marker),
+    text or not."""
+    return (
+        seen(e)
+        and e.position not in OUT_OF_FLOW
+        and bool(e.own_background or e.background_image or e.box_shadow or e.border_width >= 1)
+    )
+
+
 def small_print(els: list[ElementInfo], i: int, doc_height: float) -> bool:
     """Footers, <small>, captions and the last tenth of the page: read by few, at the end."""
     e = els[i]

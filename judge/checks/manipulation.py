@@ -12,7 +12,7 @@ import asyncio
 import re
 
 from judge.checks.base import CheckContext, check, result
-from judge.jsassets import inline
+from judge.jsassets import evaluate_json, inline
 from judge.schema import CheckResult, Evidence
 
 DIM = "integrity"  # not a scored dimension: the finding acts through the gate
@@ -132,7 +132,9 @@ def scan(texts: list[dict]) -> list[tuple[str, str, str, bool]]:
 async def manipulation(ctx: CheckContext) -> list[CheckResult]:
     """Page text addressed to the judge: flagged, and the score is capped by the rubric gate."""
     assert ctx.page is not None
-    texts = await asyncio.wait_for(ctx.page.evaluate(_JS, 20000), max(1.0, ctx.seconds_left()))
+    texts = await asyncio.wait_for(
+        evaluate_json(ctx.page, _JS, 20000), max(1.0, ctx.seconds_left())
+    )
     hits = scan(texts)
     if not hits:
         return [result("manipulation", DIM, 1.0, "no text addressed to judges or graders")]

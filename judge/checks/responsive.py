@@ -13,10 +13,11 @@ from judge.checks.geometry import (
     ancestors,
     evidence,
     is_screen_reader_only,
+    painted,
     seen,
     small_print,
 )
-from judge.schema import CheckResult, ElementInfo, ViewportCapture
+from judge.schema import BBox, CheckResult, ElementInfo, ViewportCapture
 
 DIM = "responsive"
 MOBILE_MAX_WIDTH = 600  # viewports at most this wide get the phone-only checks
@@ -236,9 +237,31 @@ async def text_size(ctx: CheckContext) -> list[CheckResult]:
     return out
 
 
+def _needed(e: ElementInfo) -> BBox:
+    """What a reader needs of it: the text runs of a text (a heading centred in a box that
+    overhangs the screen by a few px is not cut off), else the box."""
+    return e.text_box if e.text and not e.clickable and e.text_box is not None else e.bbox
+
+
+def _cut_off(e: ElementInfo, width: float, dx: float = 0.0) -> bool:
+    """Past the screen's right edge, or its left one (a centred box wider than the screen
+    overhangs both, and nothing scrolls to the left of a page), `dx` px further right."""
+    b = _needed(e)
+    return b.x - dx < -2 or b.x + b.width - dx > width + 2
+
+
+def _slid_out(els: list[ElementInfo], i: int, width: float) -> bool:
+    """Past an edge only because a transform (its own or a container's) moved it there: a
+    card waiting to slide in when it is scrolled to, an off-canvas panel."""
+    chain = (i, *ancestors(els, i))
+    dx = sum(els[k].shift["x"] for k in chain if els[k].shift)
+    return dx != 0 and not _cut_off(els[i], width, dx)
+
+
 @check("responsive.fixed_width", DIM, order=43)
 async def fixed_width(ctx: CheckContext) -> list[CheckResult]:
-    """Containers wider than the screen whose text or controls are cut off at its edge.
+    """Containers wider than the screen whose text, controls or drawn tiles (a game board's
+    squares) are cut off at its right or left edge.
 
     When the page scrolls sideways instead, layout.overflow reports it; a decorative layer
     wider than the screen (a blurred background) cuts off nothing a reader needs.
@@ -256,9 +279,11 @@ async def fixed_width(ctx: CheckContext) -> list[CheckResult]:
         cut = {
             i
             for i, e in enumerate(els)
-            if (e.text or e.clickable)
+            # A drawn tile or card counts, not a drawn container that merely overhangs the edge.
+            if (e.text or e.clickable or (painted(e) and e.bbox.width <= cap.width))
             and seen(e)
-            and e.bbox.x + e.bbox.width > cap.width + 2
+            and _cut_off(e, cap.width)
+            and not _slid_out(els, i, cap.width)
             and not (ancestors(els, i) & scrollers)
         }
         wide = {

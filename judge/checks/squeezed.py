@@ -11,7 +11,7 @@ table's cells, a two-column grid of cards) are narrower by design and are not fi
 from __future__ import annotations
 
 from judge.checks.base import CheckContext, check, result
-from judge.checks.geometry import OUT_OF_FLOW, evidence, is_screen_reader_only, seen
+from judge.checks.geometry import OUT_OF_FLOW, evidence, is_screen_reader_only, painted, seen
 from judge.schema import CheckResult, ElementInfo, ViewportCapture
 
 DIM = "responsive"
@@ -30,15 +30,6 @@ def _content(e: ElementInfo) -> bool:
         and not is_screen_reader_only(e)
         and e.position not in OUT_OF_FLOW
         and (bool(e.text.strip()) or e.clickable or e.tag in _MEDIA)
-    )
-
-
-def _painted(e: ElementInfo) -> bool:
-    """A box drawn as a shape of its own (a tile, a swatch, a step marker), text or not."""
-    return (
-        seen(e)
-        and e.position not in OUT_OF_FLOW
-        and bool(e.own_background or e.background_image or e.box_shadow or e.border_width >= 1)
     )
 
 
@@ -71,7 +62,7 @@ def _groups(cap: ViewportCapture) -> dict[str, tuple[ElementInfo, set[str]]]:
     els = cap.elements
     inside: dict[int, set[str]] = {}
     for e in els:
-        if not (_content(e) or _painted(e)):
+        if not (_content(e) or painted(e)):
             continue
         i, hops = e.parent, 0
         while i is not None and 0 <= i < len(els) and hops < 40:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from judge.checks.a11y import axe_source, penalty
-from judge.checks.contrast import parse_colour, ratio
+from judge.checks.contrast import apca_lc, parse_colour, ratio, readability_deficit
 from judge.interact import Control, plan
 from judge.schema import BBox
 
@@ -115,3 +115,15 @@ def test_mockup_links_are_placeholders():
 
     assert _placeholder("#") and _placeholder("") and _placeholder("javascript:void(0)")
     assert not _placeholder("#about") and not _placeholder("/pricing")
+
+
+def test_apca_lightness_contrast_matches_the_reference_values():
+    """apca-w3's published examples: #888 on white Lc 63.1; black on white 106.0; white on
+    black -107.9; identical colours 0."""
+    white, black = np.array([255, 255, 255]), np.array([0, 0, 0])
+    assert round(apca_lc(np.array([136, 136, 136]), white), 1) == 63.1
+    assert round(apca_lc(black, white), 1) == 106.0
+    assert round(apca_lc(white, black), 1) == -107.9
+    assert apca_lc(white, white) == 0.0
+    # readable from Lc 40, gone at Lc 15, whichever the polarity
+    assert readability_deficit(-45.0) == 0.0 and readability_deficit(15.0) == 1.0

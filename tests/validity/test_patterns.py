@@ -251,6 +251,9 @@ async def test_slide_in_cards_and_menus_are_not_off_screen_but_a_pushed_paragrap
     reveal = _v(validity_judgments, "offscreen/reveal")
     pushed = _v(validity_judgments, "offscreen/pushed")
     assert not _failing(reveal, "layout.offscreen"), [c.message for c in reveal.checks]
+    # two cards wait past the right edge of a section a few px wider than a phone: moved
+    # there by their transform, not cut off by a layout too wide for the screen
+    assert not _failing(reveal, "responsive.fixed_width"), [c.message for c in reveal.checks]
     off = _failing(pushed, "layout.offscreen")
     assert len(off) == 3 and all("#story > p" in c.message for c in off), off
     assert pushed.score < reveal.score, (reveal.score, pushed.score)
@@ -289,6 +292,19 @@ async def test_a_board_of_tiles_squeezed_on_phones_is_caught_and_a_folded_menu_i
     assert [c.viewport for c in bad] == ["mobile"], [(c.viewport, c.message) for c in bad]
     assert "#board" in bad[0].message and bad[0].score < 0.7, bad[0].message
     assert strip.score < board.score - 0.02, (board.score, strip.score)
+
+
+@pytest.mark.browser
+async def test_a_board_of_tiles_cut_off_at_a_phones_edge_is_caught(validity_judgments):
+    """The board given a 560px minimum width on phones while the page clips what sticks out:
+    its text-less hover tiles are cut off at the screen's edge, which no scrolling reaches."""
+    board = _v(validity_judgments, "squeeze/board")
+    wide = _v(validity_judgments, "squeeze/board_wide")
+    assert not _failing(board, "responsive.fixed_width")
+    bad = _failing(wide, "responsive.fixed_width")
+    assert [c.viewport for c in bad] == ["mobile"], [(c.viewport, c.message) for c in bad]
+    assert "#board" in bad[0].message, bad[0].message
+    assert wide.score < board.score - 0.02, (board.score, wide.score)
 
 
 @pytest.mark.browser
@@ -360,3 +376,17 @@ async def test_a_play_interrupted_by_pause_is_not_an_error(validity_judgments):
     start = [i for i in v.interactions if i.selector == "#start"]
     assert start and "media" in start[0].effect and start[0].errors == [], start
     assert not [c for c in _failing(v, "interaction.errors")], v.checks
+
+
+# Contrast as people see it (APCA), not WCAG 2's ratio: white labels on mid-tone green and
+# orange buttons (2.1-2.4:1) read fine, while mid-grey text on near-black (2.5:1, which WCAG 2
+# ranks above them) barely shows.
+@pytest.mark.browser
+async def test_white_labels_on_colour_are_readable_and_grey_on_black_is_not(validity_judgments):
+    colour = _v(validity_judgments, "labels/colour")
+    dim = _v(validity_judgments, "labels/dim")
+    ok = _check(colour, "a11y.contrast")
+    assert ok and min(c.score for c in ok) >= 0.9, [c.message for c in ok]
+    bad = _check(dim, "a11y.contrast")
+    assert bad and max(c.score for c in bad) < 0.5, [c.message for c in bad]
+    assert dim.score < colour.score - 0.05, (colour.score, dim.score)
