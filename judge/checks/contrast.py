@@ -7,6 +7,7 @@ screenshot behind the text box, so images, gradients and overlays count as they 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import numpy as np
 
@@ -107,11 +108,16 @@ def rendered_background(px: np.ndarray, keys: np.ndarray, fg: np.ndarray) -> np.
     return flat[k == top].mean(axis=0)
 
 
-def measure(
-    cap: ViewportCapture, img: np.ndarray
-) -> list[tuple[ElementInfo, float, float, float, float]]:
-    """(element, WCAG ratio, required ratio, reading weight, APCA Lc) for each visible text
-    above the fold; small print (footers, <small>) weighs a third, as in the text-size check."""
+class Measured(NamedTuple):
+    element: ElementInfo
+    ratio: float  # WCAG 2 contrast ratio
+    need: float  # what WCAG AA asks of it (4.5, or 3 for large text)
+    weight: float  # reading weight: 1, small print less
+    lc: float  # APCA lightness contrast
+
+
+def measure(cap: ViewportCapture, img: np.ndarray) -> list[Measured]:
+    """Each visible text above the fold, measured against what is rendered behind it; small print (footers, <small>) weighs a third, as in the text-size check."""
     out = []
     h, w = img.shape[:2]
     keys = packed(img)
@@ -142,7 +148,7 @@ def measure(
         colour = fg[0] * alpha + bg * (1 - alpha)
         weight = SMALL_PRINT_WEIGHT if small_print(cap.elements, i, cap.doc_height) else 1.0
         need = 3.0 if is_large(e) else 4.5
-        out.append((e, ratio(colour, bg), need, weight, apca_lc(colour, bg)))
+        out.append(Measured(e, ratio(colour, bg), need, weight, apca_lc(colour, bg)))
     return out
 
 
@@ -183,16 +189,16 @@ async def contrast(ctx: CheckContext) -> list[CheckResult]:
                 )
             )
             continue
-        total = sum(len(m[0].text) * m[3] for m in measured)
-        below_aa = [m for m in measured if m[1] < m[2]]
+        total = sum(len(m.element.text) * m.weight for m in measured)
+        below_aa = [m for m in measured if m.ratio < m.need]
         deficit = [len(e.text) * w * readability_deficit(lc) for e, _, _, w, lc in measured]
-        small = sum(d for d, m in zip(deficit, measured, strict=True) if m[3] < 1.0)
+        small = sum(d for d, m in zip(deficit, measured, strict=True) if m.weight < 1.0)
         share = (sum(deficit) - small) / max(1, total) + small / max(SMALL_PRINT_FLOOR, total)
         score = 1.0 - min(1.0, share / 0.3) - (0.02 if below_aa else 0.0)
         hard = sorted(
-            [m for m in measured if readability_deficit(m[4]) > 0], key=lambda m: abs(m[4])
+            [m for m in measured if readability_deficit(m.lc) > 0], key=lambda m: abs(m.lc)
         )
-        worst = hard or sorted(below_aa, key=lambda m: m[1] / m[2])
+        worst = hard or sorted(below_aa, key=lambda m: m.ratio / m.need)
         if hard:
             e0, r0, need0, _, lc0 = hard[0]
             msg = (

@@ -80,6 +80,15 @@ OUT_OF_FLOW = frozenset({"absolute", "fixed"})
 SMALL_PRINT_WEIGHT = 0.3  # footers and <small>: read by few, at the end
 
 
+def shift(els: list[ElementInfo], i: int) -> tuple[float, float]:
+    """How far transforms (the element's own and its captured ancestors') moved it, (dx, dy)."""
+    chain = (i, *ancestors(els, i))
+    return (
+        sum(els[k].shift["x"] for k in chain if els[k].shift),
+        sum(els[k].shift["y"] for k in chain if els[k].shift),
+    )
+
+
 def painted(e: ElementInfo) -> bool:
     """A box drawn as a shape of its own in the page flow (a tile, a swatch, a step marker),
     text or not."""

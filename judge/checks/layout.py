@@ -19,6 +19,7 @@ from judge.checks.geometry import (
     intersection,
     is_screen_reader_only,
     seen,
+    shift,
     text_like,
 )
 from judge.schema import CheckResult, ElementInfo, ViewportCapture
@@ -234,10 +235,8 @@ def _positioned(els: list[ElementInfo], i: int) -> bool:
     container; without it the box would show): an off-canvas menu, a card waiting to slide in
     when it is scrolled to. A few pixels of translate on a box already off the page do not
     excuse it."""
-    chain = (i, *ancestors(els, i))
-    if any(els[k].position in OUT_OF_FLOW for k in chain):
+    if any(els[k].position in OUT_OF_FLOW for k in (i, *ancestors(els, i))):
         return True
-    dx = sum(els[k].shift["x"] for k in chain if els[k].shift)
-    dy = sum(els[k].shift["y"] for k in chain if els[k].shift)
+    dx, dy = shift(els, i)
     b = els[i].bbox
     return b.x + b.width - dx > 0 and b.y + b.height - dy > 0

@@ -15,6 +15,7 @@ from judge.checks.geometry import (
     is_screen_reader_only,
     painted,
     seen,
+    shift,
     small_print,
 )
 from judge.schema import BBox, CheckResult, ElementInfo, ViewportCapture
@@ -253,8 +254,7 @@ def _cut_off(e: ElementInfo, width: float, dx: float = 0.0) -> bool:
 def _slid_out(els: list[ElementInfo], i: int, width: float) -> bool:
     """Past an edge only because a transform (its own or a container's) moved it there: a
     card waiting to slide in when it is scrolled to, an off-canvas panel."""
-    chain = (i, *ancestors(els, i))
-    dx = sum(els[k].shift["x"] for k in chain if els[k].shift)
+    dx, _ = shift(els, i)
     return dx != 0 and not _cut_off(els[i], width, dx)
 
 

@@ -9,16 +9,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from judge.checks.base import CheckContext, check, result
 from judge.checks.pixels import decoded
 from judge.schema import CheckResult, Evidence, ViewportCapture
-
-if TYPE_CHECKING:
-    from PIL.Image import Image
 
 
 def _main_capture(ctx: CheckContext) -> ViewportCapture | None:
@@ -31,15 +27,11 @@ def _main_capture(ctx: CheckContext) -> ViewportCapture | None:
     return max(ctx.captures.values(), key=lambda c: c.width)
 
 
-def _open(png: bytes) -> Image:
-    return decoded(png)
-
-
 def _features(cap: ViewportCapture, with_layout: bool) -> dict[str, float]:
     from judge.visual.features import image_features
 
     elements = [e for e in cap.elements if e.in_viewport] if with_layout else None
-    return image_features(_open(cap.screenshot), elements)
+    return image_features(decoded(cap.screenshot), elements)
 
 
 @check("visual.quality", "visual", phase="capture", kinds=("page", "image"))
@@ -246,7 +238,7 @@ def _visual_message(
 def _small_rgb(png: bytes, width: int) -> np.ndarray:
     from judge.visual.features import to_array
 
-    img = _open(png)
+    img = decoded(png)
     return to_array(img, min(width, img.width))
 
 
