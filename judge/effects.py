@@ -38,6 +38,7 @@ class Outcome:
     live_data: bool = False  # asked an outside API for data (blocked while judging)
     chose: int = 0  # options picked before the button was pressed again (a quiz's answer)
     base: dict[str, Any] | None = None  # the state its effects are measured from, if not s0
+    wrote: list[str] = field(default_factory=list)  # elements whose text the step changed
 
     @property
     def responded(self) -> bool:
@@ -77,6 +78,8 @@ def diff(s0: dict[str, Any] | None, s1: dict[str, Any] | None, selector: str) ->
         eff.append("popup")
     if s1.get("media", 0) > s0.get("media", 0):
         eff.append("media")
+    if s1.get("canvas", 0) > s0.get("canvas", 0):
+        eff.append("canvas")
     if s1.get("form") != s0.get("form") and "state" not in eff:
         eff.append("state")
     return eff

@@ -213,14 +213,22 @@ class Prober:
             await self._restore()
         else:
             out.effects += [e for e in diff(out.base or s0, s1, c.selector) if e not in out.effects]
+            if action == "click" and "dom" in out.effects:
+                out.wrote = await self._wrote((out.base or s0)["mutations"])
         out.errors = list(dict.fromkeys(self.live.errors[errs0:]))[:5]
         out.blocked = self.live.blocked[blocked0:][:5]
         out.live_data = self.live.live_data > live0
         if out.blocked:
             out.effects.append("blocked")
+        got = None
         if s1 is not None and (not out.effects or out.errors or action in ("flow", "type")):
             # An after-crop only where it is evidence (or the only way to see a change).
-            after, _ = await self._crop(view, clip)
+            got = await self._after_crop(view, clip)
+            if got is None:
+                out.effects.append("navigation")
+                await self._restore()
+        if got is not None:
+            after = got[0]
             trust_pixels = not self.noisy or action == "draw"
             own = None if action in ("hover", "draw") else view
             if not out.effects and trust_pixels and pixels_changed(before, after, clip, own):
@@ -413,6 +421,34 @@ class Prober:
             with contextlib.suppress(Exception):
                 await self.page.wait_for_load_state("load", timeout=3000)
         return state
+
+    async def _after_crop(
+        self, view: dict[str, float], clip: dict[str, float]
+    ) -> tuple[bytes, dict[str, float]] | None:
+        """The after-crop; None when the document went meanwhile: a form's reload that
+        committed after the wait stopped waiting for it (a busy machine) leaves no frame to
+        capture, and is a navigation like one that came sooner, not a failed step."""
+        try:
+            return await self._crop(view, clip)
+        except Exception:
+            with contextlib.suppress(Exception):
+                await self.page.wait_for_load_state("load", timeout=3000)
+            try:
+                gone = not await self.page.evaluate("() => !!window.__fjp")
+            except Exception:
+                gone = True
+            if gone:
+                return None
+            raise
+
+    async def _wrote(self, since: int) -> list[str]:
+        try:
+            got = await self.page.evaluate(
+                "(n) => window.__fjp && window.__fjp.wroteSince(n)", since
+            )
+        except Exception:
+            return []
+        return [str(x) for x in got or []][:20]
 
     async def _state(self) -> dict[str, Any] | None:
         try:

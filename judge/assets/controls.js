@@ -23,12 +23,24 @@
   // page's timers, which run only while virtual time is advanced: one that happens between an
   // action and the next advance is the action's (a carousel's "next" button).
   let noisyChanges = 0;
+  // Draw calls on canvases (counted by init.js), unless the page draws on its own.
+  let canvasNoisy = false;
+  const canvasDraws = () => (window.__fjudge && window.__fjudge.canvas) || 0;
+  // Elements whose text changed, with the mutation count when it did: a "10" between − and +
+  // that the buttons rewrite is their readout, not a control of its own (wroteSince).
+  const written = [];
   new MutationObserver((list) => {
     let counted = 0;
     for (const m of list) {
       if (learning) { learning.add(m.target); continue; }
-      if (!isNoisy(m.target)) counted++;
-      else noisyChanges++;
+      if (!isNoisy(m.target)) {
+        counted++;
+        const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+        if (m.type !== "attributes" && el) {
+          if (written.length >= 500) written.shift();
+          written.push([mutations + counted, el]);
+        }
+      } else noisyChanges++;
     }
     if (!counted) return;
     mutations += counted;
@@ -331,10 +343,13 @@
       // Let the page run for `ms` of virtual time (and a moment of real time) while nothing
       // is done: whatever changes now changes on its own (clocks, tickers, carousels).
       learning = new Set();
+      const drawn = canvasDraws();
       const clock = window.__fjClock;
       const run = clock ? clock.advance(ms) : Promise.resolve();
       return run.then(() => new Promise((resolve) => N.setTimeout(() => {
         for (const n of learning) noisy.add(n);
+        // A canvas that draws on its own (a game loop) says nothing about a control.
+        if (canvasDraws() !== drawn) canvasNoisy = true;
         const n = learning.size;
         learning = null;
         resolve(n);
@@ -351,6 +366,7 @@
         dialogs: (window.__fjudge && window.__fjudge.dialogs.length) || 0,
         popups: (window.__fjudge && window.__fjudge.popups.length) || 0,
         media: (window.__fjudge && window.__fjudge.media) || 0,
+        canvas: canvasNoisy ? 0 : canvasDraws(),
         // Checked boxes and chosen options: a custom switch may change nothing else.
         form: Array.from(document.querySelectorAll("input[type=checkbox],input[type=radio],select"))
           .map((i) => (i.tagName === "SELECT" ? i.selectedIndex : i.checked ? 1 : 0)).join(""),
@@ -365,6 +381,9 @@
       const start = mutations;
       const clock = window.__fjClock;
       const synchronous = noisyChanges; // the action's own observer records have landed
+      // Its own drawing: what its handlers drew before time moves (a loop the action started
+      // draws on the clock, like a page's own animation, and is not counted).
+      const drawn = canvasNoisy ? 0 : canvasDraws();
       if (clock) await clock.advance(ACT_VIRTUAL_MS);
       if (mutations === start) {
         const net = clock && clock.net ? clock.net : () => ({ inflight: 0, idle_ms: 1e9 });
@@ -387,7 +406,12 @@
       // The document is about to go: the evaluation calling us ends with it (the prober reads
       // that as a navigation). If it never goes (a blocked address), carry on after the cap.
       if (leaving) await new Promise((resolve) => N.setTimeout(resolve, Math.max(ms, LEAVE_MS)));
-      return { ...this.state(), noisy_sync: synchronous };
+      return { ...this.state(), noisy_sync: synchronous, canvas: drawn };
+    },
+    wroteSince(n) {
+      // Where the text changed since mutation count `n` (at most 20 elements).
+      const els = new Set(written.filter(([k]) => k > n).map(([, el]) => el));
+      return Array.from(els).filter((el) => el.isConnected).slice(0, 20).map((el) => cssPath(el));
     },
     visibleText(needle) {
       // Is `needle` shown somewhere on the page outside form fields?

@@ -192,4 +192,22 @@
       });
     };
   }
+  // Drawing on a canvas changes no DOM node and often nothing near the control: count draw
+  // calls, so a control whose effect is a drawing (a paint app's Clear wiping a canvas across
+  // the page, a chart's toggle) is seen responding.
+  rec.canvas = 0;
+  const countDraws = (proto, names) => {
+    for (const name of names) {
+      const draw = proto && proto[name];
+      if (typeof draw !== "function") continue;
+      proto[name] = function () { rec.canvas++; return draw.apply(this, arguments); };
+    }
+  };
+  countDraws(window.CanvasRenderingContext2D && CanvasRenderingContext2D.prototype, [
+    "clearRect", "fillRect", "strokeRect", "fill", "stroke", "fillText", "strokeText",
+    "drawImage", "putImageData",
+  ]);
+  for (const gl of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
+    countDraws(gl && gl.prototype, ["clear", "drawArrays", "drawElements"]);
+  }
 })();

@@ -99,6 +99,10 @@ async def interaction(ctx: CheckContext) -> list[CheckResult]:
     # A step that asked a live outside API for data (blocked while judging) shows what the
     # sandbox did, not what the page does: recorded, not judged.
     acted = [o for o in ran if not o.live_data]
+    # What other controls write into (a size readout between − and +) is their display, even
+    # when a stylesheet gave it a pointer cursor: clicking it doing nothing is no dead control.
+    readouts = {sel for o in ran for sel in o.wrote}
+    acted = [o for o in acted if not _readout(o, readouts)]
     out = [reachability(the_plan, outcomes, vp), disabled(the_plan, outcomes, vp)]
     unusable = unusable_controls(the_plan, outcomes)
     if not acted:
@@ -156,6 +160,18 @@ def _api_dependent(r: CheckResult) -> CheckResult:
             "message": r.message + " (the page depends on an external API that cannot be "
             "reached while judging)",
         }
+    )
+
+
+def _readout(o: Outcome, readouts: set[str]) -> bool:
+    c = o.control
+    return (
+        o.action == "click"
+        and not o.responded
+        and c.selector in readouts
+        and not c.listened
+        and c.tag not in NATIVE
+        and c.type not in ("button", "submit", "image")
     )
 
 

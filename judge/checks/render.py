@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PIL import Image
 
@@ -14,6 +16,13 @@ DIM = "render"
 _MEDIA = {"img", "svg", "canvas", "video", "picture", "iframe"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 PANEL = 120 * 120  # px²: a drawn box this big with nothing in it is an empty panel, not a tile
+# A short "Loading…" / "Please wait" line: the waiting state of content that has not come, not
+# content (an app whose data never arrives shows it for ever).
+_WAITING = re.compile(
+    r"^\W*(loading|please wait|fetching|one moment|just a moment|initiali[sz]ing|connecting)"
+    r"\b[^.!?\n]{0,40}[.!…]*\W*$",
+    re.IGNORECASE,
+)
 
 
 def uniformity(png: bytes) -> float:
@@ -114,10 +123,10 @@ async def blank(ctx: CheckContext) -> list[CheckResult]:
 
 
 def _shell(elements: list[ElementInfo], *, none_is_empty: bool = False) -> bool:
-    """An empty shell: no text but headings, no control, no image or canvas, and fewer than
-    three drawn tiles (a board of coloured tiles is content; background panels and cards with
-    nothing in them — a grid of empty card frames whose data never came — are not), and fewer
-    than three headings.
+    """An empty shell: no text but headings or a loading message, no control, no image or
+    canvas, and fewer than three drawn tiles (a board of coloured tiles is content; background
+    panels and cards with nothing in them — a grid of empty card frames whose data never came —
+    are not), and fewer than three headings.
     What a page whose app rendered nothing — or was emptied — leaves on screen. A live page
     with no element at all and no text is one too, however rich its background gradient
     (pixels alone called such a page "painted"); an image input has no elements to measure,
@@ -133,6 +142,8 @@ def _shell(elements: list[ElementInfo], *, none_is_empty: bool = False) -> bool:
         if "-" in e.tag and e.bbox.width * e.bbox.height >= 100:
             return False  # a custom element: its shadow DOM is not measured, assume content
         text = e.text.strip()
+        if _WAITING.match(text):
+            continue  # a loading message (and the box it sits in) shows nothing yet
         if text and e.tag not in _HEADINGS and e.tag not in ("input", "textarea", "option"):
             return False
         headings += bool(text and e.tag in _HEADINGS)

@@ -109,6 +109,12 @@ def test_an_empty_shell_is_headings_and_a_panel_but_a_tile_board_is_content():
     assert not _shell(tiles)
     assert not _shell([title, _el("my-app", 0, 50, 400, 400, tag="my-app")])
 
+    # A loading line is the waiting state, not content; a sentence that starts alike is text.
+    for waiting in ("Loading…", "Loading teas...", "Please wait", "LOADING", "Fetching data"):
+        assert _shell([title, panel, _el("p", 0, 400, 300, 20, tag="p", text=waiting)]), waiting
+    for text in ("Loading docks open at 9. Ring the bell.", "Loaded 3 habits"):
+        assert not _shell([title, panel, _el("p", 0, 400, 300, 20, tag="p", text=text)]), text
+
 
 def test_mockup_links_are_placeholders():
     from judge.checks.interaction import _placeholder

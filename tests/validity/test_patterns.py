@@ -323,6 +323,42 @@ async def test_a_demo_forms_unread_field_is_not_a_dead_control(validity_judgment
 
 
 @pytest.mark.browser
+async def test_a_readout_the_buttons_write_into_is_not_a_dead_control(validity_judgments):
+    """A text-size bar: − and + rewrite the size shown between them, which one stylesheet rule
+    dresses like the buttons (pointer cursor included). Clicking the number does nothing, as
+    it should: it is the buttons' display, not a main control that does nothing."""
+    v = _v(validity_judgments, "fp/readout")
+    clicked = {i.selector: i.effect for i in v.interactions if i.action == "click"}
+    assert {"#smaller", "#larger"} <= set(clicked) and "dom" in clicked["#larger"], clicked
+    for cid in ("interaction.responsive", "interaction.broken"):
+        assert _check(v, cid) and not _failing(v, cid), [
+            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
+        ]
+
+
+@pytest.mark.browser
+async def test_a_button_that_clears_a_canvas_elsewhere_responds(validity_judgments):
+    """A sketch pad's Clear sits well away from the pad: what it does (wipe the drawing)
+    changes no DOM node and nothing near the button, so it read as "does nothing". Its draw
+    calls are its response; the same page whose Clear looks up the wrong canvas draws nothing
+    and is still caught."""
+    v = _v(validity_judgments, "canvas/clear")
+    dead = _v(validity_judgments, "canvas/clear_dead")
+    clear = [i.effect for i in v.interactions if i.selector == "#clear"]
+    assert clear and "canvas" in clear[0], [(i.selector, i.effect) for i in v.interactions]
+    drew = [i.effect for i in v.interactions if i.action == "draw"]
+    assert drew and "canvas" in drew[0], [(i.selector, i.effect) for i in v.interactions]
+    for cid in ("interaction.responsive", "interaction.broken"):
+        assert _check(v, cid) and not _failing(v, cid), [
+            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
+        ]
+    assert _failing(dead, "interaction.responsive"), [
+        (c.id, c.score, c.message) for c in dead.checks if c.dimension == "interaction"
+    ]
+    assert dead.score < v.score, (v.score, dead.score)
+
+
+@pytest.mark.browser
 async def test_a_field_waiting_under_its_icon_is_used_once_the_icon_opens_it(validity_judgments):
     """A search box collapsed under its icon until the icon is clicked: covered on the page as
     loaded, usable in the state the click creates — the prober follows the click and types into
@@ -364,6 +400,19 @@ async def test_a_grid_of_empty_card_frames_is_an_empty_shell(validity_judgments)
     assert frames.score <= 0.3 < 0.9 < working.score, (working.score, frames.score)
     board = _v(validity_judgments, "squeeze/board")
     assert not _failing(board, "render.blank"), [c.message for c in _check(board, "render.blank")]
+
+
+@pytest.mark.browser
+async def test_a_page_stuck_loading_is_an_empty_shell(validity_judgments):
+    """The catalogue's data request fails quietly and its "Loading teas…" line and spinner stay
+    for ever: a waiting state is not content (it counted as text, so the page "painted
+    content"), while the working catalogue, whose heading and cards are the same, is not
+    touched."""
+    stuck = _v(validity_judgments, "shell/stuck")
+    working = _v(validity_judgments, "shell/catalogue")
+    shell = [c for c in _check(stuck, "render.blank") if "nothing to read" in c.message]
+    assert len(shell) == 3, [c.message for c in stuck.checks if c.id.startswith("render")]
+    assert stuck.score <= 0.3 < 0.9 < working.score, (working.score, stuck.score)
 
 
 @pytest.mark.browser
