@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from judge.effects import Outcome, creates_state, describe, diff, pixels_changed
 from judge.interact import CONTROLS_JS, Control, Plan, Step, discover, follow_ups
 from judge.live import LivePage
+from judge.pagereads import after_crop, crop, state_of, wait_change, wrote_since
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -35,9 +36,9 @@ _FILL = {
     "tel": "5550100",
     "password": "Probe-123!",
 }
-# Real-time caps on waiting for an action's first DOM change. Only a page with a request in
-# flight waits that long (controls.js waitChange); its timers run on virtual time.
-WAIT_MS = 300
+# Real-time cap on waiting for a submit's first DOM change (the usual one: pagereads.WAIT_MS).
+# Only a page with a request in flight waits that long (controls.js waitChange); its timers run
+# on virtual time.
 SUBMIT_WAIT_MS = 600  # a submitted form may do a little more work first
 QUIET_MS = 2000  # virtual time watching the page do nothing: what changes on its own
 # Playwright waits (fill, select): generous, because they only end early when the page works;
@@ -200,8 +201,8 @@ class Prober:
         # The pointer rests on the control before the "before" crop, so hover styling
         # (its own and its neighbours') is the same in both crops.
         await self.page.mouse.move(*((0, 0) if action == "hover" else (cx, cy)))
-        before, clip = await self._crop(view)
-        s0 = await self._state() or s0  # screenshots inject (and remove) a style element
+        before, clip = await crop(self.page, view)
+        s0 = await state_of(self.page) or s0  # screenshots inject (and remove) a style element
         errs0, blocked0 = len(self.live.errors), len(self.live.blocked)
         live0 = self.live.live_data
         out = Outcome(c, action, setup=describe(step.setup))
@@ -214,7 +215,7 @@ class Prober:
         else:
             out.effects += [e for e in diff(out.base or s0, s1, c.selector) if e not in out.effects]
             if action == "click" and "dom" in out.effects:
-                out.wrote = await self._wrote((out.base or s0)["mutations"])
+                out.wrote = await wrote_since(self.page, (out.base or s0)["mutations"])
         out.errors = list(dict.fromkeys(self.live.errors[errs0:]))[:5]
         out.blocked = self.live.blocked[blocked0:][:5]
         out.live_data = self.live.live_data > live0
@@ -223,7 +224,7 @@ class Prober:
         got = None
         if s1 is not None and (not out.effects or out.errors or action in ("flow", "type")):
             # An after-crop only where it is evidence (or the only way to see a change).
-            got = await self._after_crop(view, clip)
+            got = await after_crop(self.page, view, clip)
             if got is None:
                 out.effects.append("navigation")
                 await self._restore()
@@ -251,16 +252,16 @@ class Prober:
         if replay and action == "type":
             await page.locator(c.selector).first.fill(self._value(c), timeout=ACTION_TIMEOUT_MS)
             await page.keyboard.press("Enter")
-            return await self._wait(SUBMIT_WAIT_MS)
+            return await wait_change(self.page, SUBMIT_WAIT_MS)
         cx, cy = view["x"] + view["width"] / 2, view["y"] + view["height"] / 2
         if action == "hover":
             await page.mouse.move(cx, cy)
-            return await self._wait()
+            return await wait_change(self.page)
         if action in ("click", "dblclick"):
             was = await self._checked(c)
-            s0 = await self._state()
+            s0 = await state_of(self.page)
             await page.mouse.click(cx, cy, click_count=2 if action == "dblclick" else 1)
-            s1 = await self._wait()
+            s1 = await wait_change(self.page)
             if s1 is not None and c.kind == "check" and await self._checked(c) != was:
                 out.effects.append("state")
             if action == "click" and c.listened and s1 is not None and not diff(s0, s1, c.selector):
@@ -268,7 +269,7 @@ class Prober:
                 # to like" pages react to a second click soon after the first (often timed by
                 # hand with Date, which the wait above moved well past a double click's gap).
                 await page.mouse.click(cx, cy, click_count=2)
-                s1 = await self._wait()
+                s1 = await wait_change(self.page)
             if c.kind == "button" and s1 is not None and not diff(s0, s1, c.selector):
                 s1 = await self._answer_first(c, (cx, cy), out) or s1
             return s1
@@ -277,7 +278,7 @@ class Prober:
             idx = await page.evaluate("(s) => document.querySelector(s).selectedIndex", c.selector)
             loc = page.locator(c.selector).first
             await loc.select_option(index=(idx + 1) % n, timeout=ACTION_TIMEOUT_MS)
-            return await self._wait()
+            return await wait_change(self.page)
         if action == "type":
             return await self._type(c, out)
         if action == "flow":
@@ -286,21 +287,21 @@ class Prober:
             await page.mouse.click(cx, cy)
             for _ in range(5):
                 await page.keyboard.press("ArrowRight")
-            return await self._wait()
+            return await wait_change(self.page)
         if action == "draw":
             x0, y0 = view["x"] + view["width"] * 0.3, view["y"] + view["height"] * 0.3
             await page.mouse.move(x0, y0)
             await page.mouse.down()
             await page.mouse.move(x0 + view["width"] * 0.3, y0 + view["height"] * 0.25, steps=6)
             await page.mouse.up()
-            return await self._wait()
+            return await wait_change(self.page)
         if action == "drag" and step.target is not None:
             await page.drag_and_drop(c.selector, step.target.selector, timeout=ACTION_TIMEOUT_MS)
-            return await self._wait()
+            return await wait_change(self.page)
         if action == "key":
             await page.mouse.click(2, 2)  # focus the document, not a field
             await page.keyboard.press("KeyA")
-            return await self._wait()
+            return await wait_change(self.page)
         raise ValueError(f"cannot {action} {c.kind}")
 
     async def _answer_first(
@@ -316,24 +317,27 @@ class Prober:
             return None
         for p in picks:
             await self.page.mouse.click(p["x"], p["y"])
-        out.base, out.chose = await self._wait(), len(picks)  # the picks' own effects settle
+        out.base, out.chose = (
+            await wait_change(self.page),
+            len(picks),
+        )  # the picks' own effects settle
         if out.base is None:
             return None
         await self.page.mouse.click(*at)
-        return await self._wait()
+        return await wait_change(self.page)
 
     async def _type(self, c: Control, out: Outcome) -> dict[str, Any] | None:
         """Type into the field, then press Enter: what did typing do, what did Enter do, and
         does the typed text show up on the page?"""
         page = self.page
-        pre = await self._state()
+        pre = await state_of(self.page)
         value = self._value(c)
         field = page.locator(c.selector).first
         await field.fill("", timeout=ACTION_TIMEOUT_MS)
         # Real key events (not a value assignment), as a person types: a field whose key
         # handler swallows the keys keeps its old value.
         await field.press_sequentially(value, timeout=ACTION_TIMEOUT_MS)
-        mid = await self._wait(40)
+        mid = await wait_change(self.page, 40)
         if mid is None:
             return None
         with contextlib.suppress(Exception):
@@ -346,7 +350,7 @@ class Prober:
             out.effects.append("dom-on-typing")
         fresh = value if c.type in ("", "text", "search") else None
         await page.keyboard.press("Enter")
-        end = await self._wait(SUBMIT_WAIT_MS)
+        end = await wait_change(self.page, SUBMIT_WAIT_MS)
         out.enter_effects = ["navigation"] if end is None else diff(mid, end, c.selector)
         if end is not None and fresh:
             out.visible_result = await self._shown(fresh)
@@ -377,10 +381,10 @@ class Prober:
         view = await self.page.evaluate("(s) => window.__fjp.locate(s)", button.selector)
         if not view or view["reach"] != "ok":
             out.note = "submit control unreachable after filling the form"
-            return await self._state()
+            return await state_of(self.page)
         v = view["view"]
         await self.page.mouse.click(v["x"] + v["width"] / 2, v["y"] + v["height"] / 2)
-        s1 = await self._wait(SUBMIT_WAIT_MS)
+        s1 = await wait_change(self.page, SUBMIT_WAIT_MS)
         if s1 is not None:
             for value in fresh:
                 out.visible_result = await self._shown(value)
@@ -404,70 +408,3 @@ class Prober:
                 "(s) => !!(document.querySelector(s) || {}).checked", c.selector
             )
         return None
-
-    async def _wait(self, ms: int = WAIT_MS) -> dict[str, Any] | None:
-        """Let the action show its first change; the state then, or None if it navigated."""
-        try:
-            # No __fjp: the action already replaced the document (a fast reload) — a navigation.
-            state = await self.page.evaluate(
-                "(ms) => window.__fjp ? window.__fjp.waitChange(ms) : null", ms
-            )
-        except Exception as exc:
-            text = str(exc).lower()
-            if not any(k in text for k in ("destroyed", "navigat", "__fjp", "closed")):
-                raise
-            state = None  # the document went while we waited: a navigation
-        if state is None:
-            with contextlib.suppress(Exception):
-                await self.page.wait_for_load_state("load", timeout=3000)
-        return state
-
-    async def _after_crop(
-        self, view: dict[str, float], clip: dict[str, float]
-    ) -> tuple[bytes, dict[str, float]] | None:
-        """The after-crop; None when the document went meanwhile: a form's reload that
-        committed after the wait stopped waiting for it (a busy machine) leaves no frame to
-        capture, and is a navigation like one that came sooner, not a failed step."""
-        try:
-            return await self._crop(view, clip)
-        except Exception:
-            with contextlib.suppress(Exception):
-                await self.page.wait_for_load_state("load", timeout=3000)
-            try:
-                gone = not await self.page.evaluate("() => !!window.__fjp")
-            except Exception:
-                gone = True
-            if gone:
-                return None
-            raise
-
-    async def _wrote(self, since: int) -> list[str]:
-        try:
-            got = await self.page.evaluate(
-                "(n) => window.__fjp && window.__fjp.wroteSince(n)", since
-            )
-        except Exception:
-            return []
-        return [str(x) for x in got or []][:20]
-
-    async def _state(self) -> dict[str, Any] | None:
-        try:
-            return await self.page.evaluate("() => window.__fjp && window.__fjp.state()")
-        except Exception:
-            return None
-
-    async def _crop(
-        self, view: dict[str, float], clip: dict[str, float] | None = None
-    ) -> tuple[bytes, dict[str, float]]:
-        vp = self.page.viewport_size or {"width": 1280, "height": 800}
-        if clip is None:
-            x0, y0 = max(0.0, view["x"] - 150), max(0.0, view["y"] - 100)
-            x1 = min(float(vp["width"]), view["x"] + view["width"] + 150)
-            y1 = min(float(vp["height"]), view["y"] + view["height"] + 100)
-            if x1 - x0 < 2 or y1 - y0 < 2:
-                x0, y0, x1, y1 = 0.0, 0.0, float(vp["width"]), float(vp["height"])
-            clip = {"x": int(x0), "y": int(y0), "width": int(x1 - x0), "height": int(y1 - y0)}
-        png = await self.page.screenshot(
-            clip=clip, type="png", animations="disabled", caret="hide", timeout=5000
-        )
-        return png, clip
