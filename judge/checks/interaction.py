@@ -170,9 +170,13 @@ def _readout(o: Outcome, readouts: set[str]) -> bool:
         and not o.responded
         and c.selector in readouts
         and not c.listened
-        and c.tag not in NATIVE
-        and c.type not in ("button", "submit", "image")
+        and not _native(c)
     )
+
+
+def _native(c: Control) -> bool:
+    """A button or link by its element or type: something that is a control whatever it does."""
+    return c.tag in NATIVE or c.type in ("button", "submit", "image")
 
 
 def _value_fields(acted: list[Outcome], controls: list[Control], info) -> set[str]:
@@ -290,8 +294,8 @@ def _broken(acted: list[Outcome], vp: str | None, the_plan: Plan) -> CheckResult
             continue
         if c.tag == "a" and not c.listened and _placeholder(c.href):
             continue  # href="#": a link drawn in a mock-up, not a control the app wired
-        native = c.tag in NATIVE or c.type in ("button", "submit", "image") or bool(c.listens)
-        if not c.listened and (c.tag in NATIVE or c.type in ("button", "submit", "image")):
+        native = _native(c) or bool(c.listens)
+        if not c.listened and _native(c):
             # A button (or in-page link) with nothing listening: it cannot do anything.
             findings.append((o, f"{c.kind} {name} does nothing when clicked", DEAD * weight(c)))
         elif not c.listened:
