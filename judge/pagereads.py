@@ -6,6 +6,7 @@ Split from judge.prober, which decides what to do; these only read.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,11 @@ if TYPE_CHECKING:
     from playwright.async_api import Page
 
 WAIT_MS = 300  # real-time cap on waiting for an action's first DOM change
+# A form submitted or a link followed whose document has not gone after controls.js's own wait
+# (2 s): the preview answers from the judge's event loop, which another page's work can hold
+# up. Waiting for the navigation itself, not a fixed time, makes the step the same on a busy
+# machine; a navigation that never comes (an address the sandbox blocks) costs this once.
+LATE_NAV_S = 8.0
 
 
 async def wait_change(page: Page, ms: int = WAIT_MS) -> dict[str, Any] | None:
@@ -25,10 +31,41 @@ async def wait_change(page: Page, ms: int = WAIT_MS) -> dict[str, Any] | None:
         if not any(k in text for k in ("destroyed", "navigat", "__fjp", "closed")):
             raise
         state = None  # the document went while we waited: a navigation
+    if state is not None and state.get("leaving") and await _goes(page, LATE_NAV_S):
+        state = None  # a navigation that came after the page's own wait: still a navigation
     if state is None:
         with contextlib.suppress(Exception):
             await page.wait_for_load_state("load", timeout=3000)
     return state
+
+
+async def _goes(page: Page, seconds: float) -> bool:
+    """Whether the main document is replaced within `seconds`."""
+    main = page.main_frame
+    came: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+    def seen(frame: Any) -> None:
+        if frame == main and not came.done():
+            came.set_result(True)
+
+    page.on("framenavigated", seen)
+    try:
+        try:
+            # Listening first, then looking: a document that went in between is seen either way.
+            if not await page.evaluate("() => !!window.__fjp"):
+                return True
+        except Exception:
+            return True
+        try:
+            await asyncio.wait_for(came, seconds)
+        except TimeoutError:
+            return False
+        try:  # a new document, not a same-document move (history.pushState, a hash)
+            return not await page.evaluate("() => !!window.__fjp")
+        except Exception:
+            return True
+    finally:
+        page.remove_listener("framenavigated", seen)
 
 
 async def after_crop(

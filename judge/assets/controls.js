@@ -7,7 +7,12 @@
   if (window.__fjp) return;
   // The page's timers run on virtual time (assets/init.js); ours are the native ones.
   const N = window.__fjNative
-    || { setTimeout, clearTimeout, raf: requestAnimationFrame, now: () => performance.now() };
+    || {
+      setTimeout: setTimeout.bind(window),
+      clearTimeout: clearTimeout.bind(window),
+      raf: requestAnimationFrame.bind(window),
+      now: () => performance.now(),
+    };
   const ACT_VIRTUAL_MS = 800;
   const MIN_REAL_MS = 12; // native tasks an action may queue (React's scheduler, postMessage)
   const NET_SETTLE_MS = 30; // a reply's body and handlers, after the request itself ended
@@ -406,7 +411,9 @@
       // The document is about to go: the evaluation calling us ends with it (the prober reads
       // that as a navigation). If it never goes (a blocked address), carry on after the cap.
       if (leaving) await new Promise((resolve) => N.setTimeout(resolve, Math.max(ms, LEAVE_MS)));
-      return { ...this.state(), noisy_sync: synchronous, canvas: drawn };
+      // Still here: `leaving` tells the prober a navigation may yet come (a preview slowed by
+      // a busy machine); it waits for the document to go rather than read a half-left page.
+      return { ...this.state(), noisy_sync: synchronous, canvas: drawn, leaving };
     },
     wroteSince(n) {
       // Where the text changed since mutation count `n` (at most 20 elements).
