@@ -83,6 +83,13 @@ class Rubric(_M):
     visual_features: dict[str, float] = Field(
         default_factory=dict, description="Weights of visual features in the visual dimension."
     )
+    visual_gain: float = Field(
+        1.5,
+        gt=0,
+        description="Steepness of the visual score: sigmoid(gain * weighted mean z of the "
+        "features). More features agree more, so a larger map needs a smaller gain for the same "
+        "spread of visual.quality.",
+    )
     defect_emphasis: tuple[float, float] = Field(
         (0.0, 0.0),
         description="(checks, dimensions): a result with score s weighs w*(1 + k*(1 - s)) in "

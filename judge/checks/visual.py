@@ -46,7 +46,7 @@ async def visual_quality(ctx: CheckContext) -> list[CheckResult]:
     # Pixel work is CPU-bound numpy: keep it off the event loop.
     feats = await asyncio.to_thread(_features, cap, with_layout)
     ctx.features.update(feats)
-    model = VisualModel(weights=dict(ctx.rubric.visual_features))
+    model = VisualModel(weights=dict(ctx.rubric.visual_features), gain=ctx.rubric.visual_gain)
     score = model.score(feats)
     if score is None:
         return [

@@ -4,9 +4,10 @@ score = σ(1.5 · Σ wᵢ·zᵢ / ‖w‖₂), zᵢ = clip((fᵢ − centreᵢ) 
 
 Centres and scales are the median and IQR/1.35 of each feature over 300 real website
 screenshots (Reinecke & Gajos 2014); the layout features use hand-set norms. The weights come
-from the rubric's `[visual_features]`; their defaults are rounded ridge coefficients of the
-same human appeal ratings. A calibration file (`fjudge calibrate fit`) replaces the whole map
-when applied.
+from the rubric's `[visual_features]` and the gain from its `visual_gain`; the defaults are
+rounded ridge coefficients of the same human appeal ratings on all image features (see
+rubrics/screenshot.toml for the fit and its held-out agreement). A calibration file
+(`fjudge calibrate fit`) replaces the whole map when applied.
 """
 
 from __future__ import annotations
