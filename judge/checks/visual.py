@@ -59,9 +59,10 @@ async def visual_quality(ctx: CheckContext) -> list[CheckResult]:
             )
         ]
     parts = model.contributions(feats)
-    worst = sorted(parts.items(), key=lambda kv: kv[1])[:3]
+    ranked = sorted(parts.items(), key=lambda kv: kv[1])
+    worst = ranked[:3]
     best = sorted(parts.items(), key=lambda kv: -kv[1])[:3]
-    msg = _visual_message(cap.name, worst, feats, model.norms)
+    msg = _visual_message(cap.name, ranked[:5], feats, model.norms)
     return [
         result(
             "visual.quality",
@@ -154,6 +155,46 @@ _WORDS: dict[str, tuple[str, str, str]] = {
         "hardly any plain background: {v} (typical {typ})",
         "put content where the screen is empty",
     ),
+    "edge_density_top": (
+        "busy top band: {v} of the top fifth is edges/text; typical pages {typ}",
+        "an empty top band: {v} of the top fifth has edges or text; typical pages {typ}",
+        "a calmer header: fewer items, more space around them",
+    ),
+    "jpeg_bpp": (
+        "visually dense: {v} bits per pixel compressed; typical pages {typ}",
+        "very plain: {v} bits per pixel compressed; typical pages {typ}",
+        "fewer textures, gradients and small details competing for attention",
+    ),
+    "region_count": (
+        "many separate visual objects ({v}; typical {typ})",
+        "few visual objects ({v}; typical {typ}): the screen reads as one or two blocks",
+        "give the screen a few clear groups (header, content, actions)",
+    ),
+    "ocr_text_boxes": (
+        "many separate pieces of text ({v} text boxes; typical {typ})",
+        "very little text ({v} text boxes; typical {typ})",
+        "group text into fewer, larger blocks",
+    ),
+    "ocr_text_area": (
+        "text covers {v} of the screen (typical {typ})",
+        "text covers only {v} of the screen (typical {typ})",
+        "less text per screen, more space around it",
+    ),
+    "text_lines": (
+        "many lines of text ({v}; typical {typ})",
+        "few lines of text ({v}; typical {typ})",
+        "say what the page is for in a heading and a line or two",
+    ),
+    "lab_chroma_mean": (
+        "strongly saturated colours (mean chroma {v}; typical {typ})",
+        "muted colours (mean chroma {v}; typical {typ})",
+        "mute large areas; keep strong colour for accents",
+    ),
+    "luminance_range": (
+        "extreme light/dark range ({v}; typical {typ})",
+        "narrow light/dark range ({v}; typical {typ}): flat",
+        "clearer light/dark separation between text, sections and background",
+    ),
     "align_left_edges": (
         "misaligned: text blocks start at many different left edges ({v}; typical {typ})",
         "very uniform left edges ({v}; typical {typ})",
@@ -181,6 +222,11 @@ _UNITS = {
     "palette_size": "log2",
     "font_families": "count",
     "font_sizes": "count",
+    "ocr_text_area": "share",
+    "edge_density_top": "share",
+    "region_count": "log10",
+    "ocr_text_boxes": "log10",
+    "text_lines": "log10",
 }
 
 
@@ -190,6 +236,8 @@ def _fmt(name: str, x: float) -> str:
         return f"{max(0.0, x):.0%}"
     if unit == "log2":
         return f"{2**x:.0f}"
+    if unit == "log10":  # log10(1 + count)
+        return f"{max(0.0, 10**x - 1):.0f}"
     if unit == "count":
         return f"{max(0.0, x):.0f}"
     return f"{x:.2f}"
@@ -207,9 +255,11 @@ def finding_text(name: str, value: float, norm: tuple[float, float], high: bool)
     v, typ = _fmt(name, value), _typical(name, norm)
     words = _WORDS.get(name)
     if words is None:
+        from judge.visual.complexity import COMPLEXITY_DOCS
         from judge.visual.features import FEATURE_DOCS
+        from judge.visual.text import TEXT_DOCS
 
-        doc = FEATURE_DOCS.get(name, name).rstrip(".")
+        doc = {**FEATURE_DOCS, **COMPLEXITY_DOCS, **TEXT_DOCS}.get(name, name).rstrip(".")
         return f"{name} is {'high' if high else 'low'} ({v}; typical {typ}): {doc}"
     return (words[0] if high else words[1]).format(v=v, typ=typ)
 
@@ -223,7 +273,10 @@ def _visual_message(
     """'desktop, above the fold: very busy: 41% of the area is edges/text; typical pages
     18–29% (fix: …)' for the (up to two) features that lower the score most."""
     where = "the image" if viewport == "image" else f"{viewport}, above the fold"
-    bad = [(k, v) for k, v in worst if v < 0][:2]
+    # Explained in plain words where the map has them: a fitted map also weighs features whose
+    # direction only makes sense beside the others (ridge shares weight among correlated ones).
+    neg = [(k, v) for k, v in worst if v < 0]
+    bad = ([kv for kv in neg if kv[0] in _WORDS] or neg)[:2]
     if not bad:
         return f"{where}: no visual feature lowers the score"
     parts = []
