@@ -1,6 +1,6 @@
 """The default visual-score model: rubric weights over robustly standardised features.
 
-score = σ(1.5 · Σ wᵢ·zᵢ / ‖w‖₂), zᵢ = clip((fᵢ − centreᵢ) / scaleᵢ, −3, 3)
+score = σ(gain · Σ wᵢ·zᵢ / ‖w‖₂), zᵢ = clip((fᵢ − centreᵢ) / scaleᵢ, −3, 3)
 
 Centres and scales are the median and IQR/1.35 of each feature over 300 real website
 screenshots (Reinecke & Gajos 2014); the layout features use hand-set norms. The weights come

