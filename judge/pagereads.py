@@ -21,51 +21,89 @@ WAIT_MS = 300  # real-time cap on waiting for an action's first DOM change
 LATE_NAV_S = 8.0
 
 
-async def wait_change(page: Page, ms: int = WAIT_MS) -> dict[str, Any] | None:
-    """Let the action show its first change; the state then, or None if it navigated."""
-    try:
-        # No __fjp: the action already replaced the document (a fast reload) — a navigation.
-        state = await page.evaluate("(ms) => window.__fjp ? window.__fjp.waitChange(ms) : null", ms)
-    except Exception as exc:
-        text = str(exc).lower()
-        if not any(k in text for k in ("destroyed", "navigat", "__fjp", "closed")):
-            raise
-        state = None  # the document went while we waited: a navigation
-    if state is not None and state.get("leaving") and await _goes(page, LATE_NAV_S):
-        state = None  # a navigation that came after the page's own wait: still a navigation
-    if state is None:
-        with contextlib.suppress(Exception):
-            await page.wait_for_load_state("load", timeout=3000)
-    return state
+class _Commits:
+    """Main-document commits this client has seen while open.
 
+    The old document's context goes as a navigation takes over, and an evaluation running in
+    it fails at once, but the commit may reach Playwright a moment later: until it has, the
+    navigation is still in flight, and a reload
+    started then is "interrupted by another navigation" or never loads (seen as a 5 s stall
+    per submitted form, and a form step lost now and then). So whoever saw a document go
+    waits for its commit to arrive before anything drives the page again.
+    """
 
-async def _goes(page: Page, seconds: float) -> bool:
-    """Whether the main document is replaced within `seconds`."""
-    main = page.main_frame
-    came: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    def __init__(self, page: Page):
+        self.page, self.main = page, page.main_frame
+        self._event = asyncio.Event()
 
-    def seen(frame: Any) -> None:
-        if frame == main and not came.done():
-            came.set_result(True)
+    def _seen(self, frame: Any) -> None:
+        if frame == self.main:
+            self._event.set()
 
-    page.on("framenavigated", seen)
-    try:
-        try:
-            # Listening first, then looking: a document that went in between is seen either way.
-            if not await page.evaluate("() => !!window.__fjp"):
+    def __enter__(self) -> _Commits:
+        self.page.on("framenavigated", self._seen)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.page.remove_listener("framenavigated", self._seen)
+
+    async def new_document(self, seconds: float) -> bool:
+        """Whether a new main document (not a same-document move: a hash, pushState) is the
+        page's within `seconds`; if so, waits for it to load."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        while (left := end - loop.time()) > 0:
+            self._event.clear()
+            helpers = await _helpers(self.page, left)
+            if helpers is False:
+                # A document without controls.js answered: its commit reached this client
+                # before the answer did (Playwright reports a commit before the new context).
+                with contextlib.suppress(Exception):
+                    await self.page.wait_for_load_state("load", timeout=3000)
                 return True
-        except Exception:
-            return True
+            # Still the old document: wait for a commit. No answer (the old context is going,
+            # the new one not there yet): look again a moment later or at the commit.
+            wait = end - loop.time() if helpers else min(0.05, end - loop.time())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._event.wait(), max(0.0, wait))
+        return False
+
+
+async def _helpers(page: Page, seconds: float) -> bool | None:
+    """Whether the page's document is the one controls.js was installed in; None when no
+    document answers (one is going, the next not yet there)."""
+    try:
+        return bool(
+            await asyncio.wait_for(page.evaluate("() => !!window.__fjp"), max(0.05, seconds))
+        )
+    except Exception:
+        return None
+
+
+def _gone_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(k in text for k in ("destroyed", "navigat", "__fjp", "closed"))
+
+
+async def wait_change(page: Page, ms: int = WAIT_MS) -> dict[str, Any] | None:
+    """Let the action show its first change; the state then, or None if it navigated (the
+    new document committed and loaded by the time this returns)."""
+    with _Commits(page) as commits:
         try:
-            await asyncio.wait_for(came, seconds)
-        except TimeoutError:
-            return False
-        try:  # a new document, not a same-document move (history.pushState, a hash)
-            return not await page.evaluate("() => !!window.__fjp")
-        except Exception:
-            return True
-    finally:
-        page.remove_listener("framenavigated", seen)
+            # No __fjp: the action already replaced the document (a fast reload).
+            state = await page.evaluate(
+                "(ms) => window.__fjp ? window.__fjp.waitChange(ms) : null", ms
+            )
+        except Exception as exc:
+            if not _gone_error(exc):
+                raise
+            state = None  # the document went while we waited: a navigation
+        if state is None:
+            await commits.new_document(LATE_NAV_S)
+            return None
+        if state.get("leaving") and await commits.new_document(LATE_NAV_S):
+            return None  # a navigation that came after the page's own wait: still one
+    return state
 
 
 async def after_crop(
@@ -74,18 +112,14 @@ async def after_crop(
     """The after-crop; None when the document went meanwhile: a form's reload that
     committed after the wait stopped waiting for it (a busy machine) leaves no frame to
     capture, and is a navigation like one that came sooner, not a failed step."""
-    try:
-        return await crop(page, view, clip)
-    except Exception:
-        with contextlib.suppress(Exception):
-            await page.wait_for_load_state("load", timeout=3000)
+    with _Commits(page) as commits:
         try:
-            gone = not await page.evaluate("() => !!window.__fjp")
+            return await crop(page, view, clip)
         except Exception:
-            gone = True
-        if gone:
+            if await _helpers(page, 1.0):
+                raise
+            await commits.new_document(LATE_NAV_S)
             return None
-        raise
 
 
 async def wrote_since(page: Page, since: int) -> list[str]:
