@@ -22,14 +22,14 @@ LATE_NAV_S = 8.0
 
 
 class _Commits:
-    """Main-document commits this client has seen while open.
+    """A watch on the page's main document while an action may replace it.
 
     The old document's context goes as a navigation takes over, and an evaluation running in
-    it fails at once, but the commit may reach Playwright a moment later: until it has, the
-    navigation is still in flight, and a reload
-    started then is "interrupted by another navigation" or never loads (seen as a 5 s stall
-    per submitted form, and a form step lost now and then). So whoever saw a document go
-    waits for its commit to arrive before anything drives the page again.
+    it fails at once, but Playwright may not have the commit yet: a reload started then was
+    "interrupted by another navigation" or never loaded (a 5 s stall per submitted form, and
+    now and then a form step lost). So a step that saw its document go waits until a document
+    without controls.js answers (Playwright has its commit by then) and has loaded; commits
+    (framenavigated) only end a wait early.
     """
 
     def __init__(self, page: Page):
@@ -52,7 +52,7 @@ class _Commits:
         page's within `seconds`; if so, waits for it to load."""
         loop = asyncio.get_running_loop()
         end = loop.time() + seconds
-        while (left := end - loop.time()) > 0:
+        while (left := end - loop.time()) > 0 and not self.page.is_closed():
             self._event.clear()
             helpers = await _helpers(self.page, left)
             if helpers is False:
