@@ -255,11 +255,9 @@ def finding_text(name: str, value: float, norm: tuple[float, float], high: bool)
     v, typ = _fmt(name, value), _typical(name, norm)
     words = _WORDS.get(name)
     if words is None:
-        from judge.visual.complexity import COMPLEXITY_DOCS
-        from judge.visual.features import FEATURE_DOCS
-        from judge.visual.text import TEXT_DOCS
+        from judge.visual.features import feature_doc
 
-        doc = {**FEATURE_DOCS, **COMPLEXITY_DOCS, **TEXT_DOCS}.get(name, name).rstrip(".")
+        doc = feature_doc(name).rstrip(".")
         return f"{name} is {'high' if high else 'low'} ({v}; typical {typ}): {doc}"
     return (words[0] if high else words[1]).format(v=v, typ=typ)
 

@@ -225,6 +225,19 @@ def _distinct_per_block(bcodes: np.ndarray) -> np.ndarray:
     return 1 + (np.diff(flat, axis=2) != 0).sum(axis=2)
 
 
+def feature_doc(name: str) -> str:
+    """The one-line doc of any feature `image_features` returns (pixel, complexity, text
+    detector, layout); the name itself for an undocumented one."""
+    from judge.visual.complexity import COMPLEXITY_DOCS
+    from judge.visual.layout import LAYOUT_DOCS
+    from judge.visual.text import TEXT_DOCS
+
+    for docs in (FEATURE_DOCS, COMPLEXITY_DOCS, TEXT_DOCS, LAYOUT_DOCS):
+        if name in docs:
+            return docs[name]
+    return name
+
+
 def image_features(
     image: Image, elements: list[ElementInfo] | None = None, *, descriptors: bool = True
 ) -> dict[str, float]:
