@@ -99,7 +99,12 @@
   window.clearTimeout = function clearTimeout(id) { cancel(id); };
   window.clearInterval = function clearInterval(id) { cancel(id); };
   window.requestAnimationFrame = function requestAnimationFrame(cb) {
-    const due = (Math.floor(vnow / FRAME) + 1) * FRAME;
+    // The next frame boundary strictly after now. Counted in whole frames from vnow * 60 (exact
+    // for the clock's whole milliseconds): vnow / FRAME put 1050 ms at frame 62.999…, so the
+    // "next" frame was 1050 itself, and a rAF loop re-queued itself at the same instant for
+    // ever — every advance burnt its 4000 calls or 4 s there, and a WebGL scene never settled.
+    let due = ((Math.floor((vnow * 60) / 1000 + 1e-9) + 1) * 1000) / 60;
+    if (!(due > vnow)) due = vnow + FRAME;
     return add(() => cb(due), due - vnow, [], 0);
   };
   window.cancelAnimationFrame = function cancelAnimationFrame(id) { cancel(id); };

@@ -115,3 +115,40 @@ async def test_field_revealed_by_a_transition_is_used_every_time(judge_session):
         assert vote and "after-choosing:1" in vote[0].effect, vote
         runs.append(json.dumps(v.stable_dict(), sort_keys=True))
     assert len(set(runs)) == 1
+
+
+@pytest.mark.browser
+async def test_an_endless_animation_loop_runs_one_frame_per_frame_of_virtual_time(judge_session):
+    """A render loop that always asks for the next frame (a WebGL scene's) runs once per 1/60 s
+    of the page's virtual time. The next frame used to be computed as vnow / FRAME, which put
+    1050 ms at frame 62.999…: the loop re-queued itself at that same instant for ever, every
+    later advance burnt its 4000-call cap there, and a three.js scene (each frame costly in
+    software GL) never settled — `render_failed`, score 0."""
+    runs = []
+    for _ in range(2):
+        j = await judge_session.judge_full(REALISTIC / "spinner3d")
+        assert j.verdict.status == "ok", j.verdict.reason
+        frames = {
+            name: int(e.text)
+            for name, cap in j.captures.items()
+            for e in cap.elements
+            if e.selector.endswith("#frames")
+        }
+        # Load settles 3 s of virtual time and each viewport 0.3 s more: some 180-240 frames.
+        assert frames and all(150 <= n <= 300 for n in frames.values()), frames
+        runs.append(frames)
+    assert runs[0] == runs[1], runs
+
+
+@pytest.mark.browser
+async def test_a_page_whose_every_frame_is_costly_is_judged_not_failed(judge_session, tmp_path):
+    """Each frame of this loop costs a few hundred ms of real work (a heavy scene in software
+    GL): 3 s of virtual time cannot be fast-forwarded within the load budget. The page loaded
+    and paints, so it is judged as far as its clock got, not `render_failed` for taking time
+    (the settle step used to run out of budget in the middle of an advance)."""
+    html = (REALISTIC / "spinner3d" / "index.html").read_text(encoding="utf-8")
+    assert "i < 60000;" in html
+    (tmp_path / "index.html").write_text(html.replace("i < 60000;", "i < 90000000;"), "utf-8")
+    v = (await judge_session.judge_full(tmp_path)).verdict
+    assert v.status == "ok", v.reason
+    assert v.score is not None and v.score > 0.5, v.score
