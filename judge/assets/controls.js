@@ -386,9 +386,6 @@
       const start = mutations;
       const clock = window.__fjClock;
       const synchronous = noisyChanges; // the action's own observer records have landed
-      // Its own drawing: what its handlers drew before time moves (a loop the action started
-      // draws on the clock, like a page's own animation, and is not counted).
-      const drawn = canvasNoisy ? 0 : canvasDraws();
       if (clock) await clock.advance(ACT_VIRTUAL_MS);
       if (mutations === start) {
         const net = clock && clock.net ? clock.net : () => ({ inflight: 0, idle_ms: 1e9 });
@@ -413,7 +410,11 @@
       if (leaving) await new Promise((resolve) => N.setTimeout(resolve, Math.max(ms, LEAVE_MS)));
       // Still here: `leaving` tells the prober a navigation may yet come (a preview slowed by
       // a busy machine); it waits for the document to go rather than read a half-left page.
-      return { ...this.state(), noisy_sync: synchronous, canvas: drawn, leaving };
+      // Its drawing counts through the action's virtual time, not only what its handlers drew
+      // at once: a chart's tooltip, a game started by Start, a redraw after a select all draw
+      // on the next animation frame. A canvas that draws by itself (seen while the page was
+      // watched doing nothing) counts for nothing either way (state().canvas).
+      return { ...this.state(), noisy_sync: synchronous, leaving };
     },
     wroteSince(n) {
       // Where the text changed since mutation count `n` (at most 20 elements).

@@ -445,3 +445,22 @@ async def test_white_labels_on_colour_are_readable_and_grey_on_black_is_not(vali
     bad = _check(dim, "a11y.contrast")
     assert bad and max(c.score for c in bad) < 0.5, [c.message for c in bad]
     assert dim.score < colour.score - 0.05, (colour.score, dim.score)
+
+
+@pytest.mark.browser
+async def test_a_chart_that_redraws_on_the_next_frame_responds_and_one_that_never_does_not(
+    validity_judgments,
+):
+    """A chart (as Chart.js draws one) shows its hover tooltip and a new data set on the next
+    animation frame, not in the handler: those draws are the select's and the canvas's
+    response. The same chart whose handlers change the data but never ask for a frame shows
+    nothing, and its canvas is still caught doing nothing."""
+    v = _v(validity_judgments, "canvas/chart")
+    dead = _v(validity_judgments, "canvas/chart_dead")
+    steps = {i.selector: i.effect for i in v.interactions}
+    assert "canvas" in steps.get("#year", []), steps
+    assert not _failing(v, "interaction.responsive"), steps
+    dead_steps = {i.selector: i.effect for i in dead.interactions}
+    assert "canvas" not in dead_steps.get("#year", []), dead_steps
+    assert _failing(dead, "interaction.responsive"), dead_steps
+    assert dead.score < v.score, (v.score, dead.score)

@@ -1,0 +1,29 @@
+"""Pages built on a CDN library, judged whole (not only "did the library run"): what the
+library does on screen must read as what it is. The libraries come from the test mirror, filled
+from the same URLs as tests/fixtures/mirror (the `prefilled` fixture)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+pytestmark = [pytest.mark.browser, pytest.mark.npm]
+
+JUDGED = FIXTURES / "mirror_judged"
+
+
+async def test_a_chartjs_chart_is_a_working_chart_not_a_dead_control(judge_session, prefilled):
+    """Chart.js draws on the next animation frame: its hover tooltips and the redraw after the
+    select swaps the data set. Counting only what a handler drew at once, the chart read as a
+    canvas that "does nothing" (interaction 0.44, the page 0.76) and the select's redraw was
+    not seen at all."""
+    j = await judge_session.judge_full(JUDGED / "chartjs_dashboard")
+    v = j.verdict
+    assert v.status == "ok", v.reason
+    assert not [b for b in v.blocked_requests if b.action == "blocked"], v.blocked_requests
+    steps = {i.selector: i.effect for i in v.interactions}
+    assert "canvas" in steps.get("#y", []), steps
+    inter = {c.id: c for c in v.checks if c.dimension == "interaction"}
+    for cid in ("interaction.responsive", "interaction.broken"):
+        assert inter[cid].score == 1.0, (inter[cid].message, steps)
