@@ -28,6 +28,7 @@ NATIVE = {"button", "a", "summary"}
 DEAD = 0.4  # cost of one dead control of ordinary prominence
 VALUE_FIELDS = {"number", "tel", "url", "password", "email"}  # settings, not Enter-to-act
 FIELD_EVENTS = {"keydown", "keyup", "keypress", "input", "change", "submit"}
+KEY_EVENTS = {"keydown", "keyup", "keypress"}
 MAIN_CONTROLS = 4  # the most prominent controls that make up "the page's main controls"
 
 
@@ -199,8 +200,19 @@ def _value_fields(acted: list[Outcome], controls: list[Control], info) -> set[st
         and (
             o.control.type in VALUE_FIELDS
             or (not o.control.wired and page_wired and not page_keys and o.control.group not in fed)
+            or _plain_textarea(o.control, info)
         )
     }
+
+
+def _plain_textarea(c: Control, info) -> bool:
+    """A text area nothing listens to (no key or input listener on it, no key listener on the
+    page): Enter there starts a new line, by definition — it does not submit its form (no
+    implicit submission) — so a contact form's message box is a value the form sends, not a
+    field whose Enter "does nothing". A chat box that sends on Enter, or a notes pad that
+    saves as you type, listens, and is judged by what it does."""
+    own = FIELD_EVENTS & set(c.listens)
+    return c.tag == "textarea" and not own and not KEY_EVENTS & set(info.global_listeners)
 
 
 def _kept_value(o: Outcome, values: set[str]) -> bool:
@@ -210,7 +222,7 @@ def _kept_value(o: Outcome, values: set[str]) -> bool:
     return (
         o.action == "type"
         and o.control.selector in values
-        and not o.control.in_form
+        and (not o.control.in_form or o.control.tag == "textarea")
         and not (o.effects or o.enter_effects or o.visible_result or o.note)
     )
 

@@ -464,3 +464,23 @@ async def test_a_chart_that_redraws_on_the_next_frame_responds_and_one_that_neve
     assert "canvas" not in dead_steps.get("#year", []), dead_steps
     assert _failing(dead, "interaction.responsive"), dead_steps
     assert dead.score < v.score, (v.score, dead.score)
+
+
+@pytest.mark.browser
+async def test_enter_in_a_plain_text_area_is_a_new_line_not_a_dead_field(validity_judgments):
+    """A contact form's message box: Enter in a text area starts a new line and never submits
+    the form, so "typing and pressing Enter does nothing" there is the browser working, not a
+    broken field (it cost a contact page 0.77 -> 0.89). A chat box that takes Enter (it listens
+    for the key and swallows it) but never posts the message is still caught."""
+    v = _v(validity_judgments, "textarea/contact")
+    dead = _v(validity_judgments, "textarea/chat_dead")
+    typed = [i for i in v.interactions if i.action == "type" and i.selector == "#message"]
+    assert typed, [(i.action, i.selector) for i in v.interactions]
+    for cid in ("interaction.flow", "interaction.responsive"):
+        assert _check(v, cid) and not _failing(v, cid), [
+            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
+        ]
+    for cid in ("interaction.flow", "interaction.responsive"):
+        assert _failing(dead, cid), [
+            (c.id, c.score, c.message) for c in dead.checks if c.dimension == "interaction"
+        ]
