@@ -17,6 +17,8 @@ noted, not a broken app.
 
 from __future__ import annotations
 
+import re
+
 from judge.checks.base import CheckContext, check, result
 from judge.checks.interaction_reach import DIM, disabled, reachability, unusable_controls, weight
 from judge.interact import Control, Plan, install, page_info, plan
@@ -29,6 +31,8 @@ DEAD = 0.4  # cost of one dead control of ordinary prominence
 VALUE_FIELDS = {"number", "tel", "url", "password", "email"}  # settings, not Enter-to-act
 FIELD_EVENTS = {"keydown", "keyup", "keypress", "input", "change", "submit"}
 KEY_EVENTS = {"keydown", "keyup", "keypress"}
+# Controls with nothing to act on until something runs or was done (see _idle_verb).
+_IDLE_VERBS = re.compile(r"^\W*(pause|stop|undo|redo)\b", re.IGNORECASE)
 MAIN_CONTROLS = 4  # the most prominent controls that make up "the page's main controls"
 
 
@@ -104,6 +108,8 @@ async def interaction(ctx: CheckContext) -> list[CheckResult]:
     # when a stylesheet gave it a pointer cursor: clicking it doing nothing is no dead control.
     readouts = {sel for o in ran for sel in o.wrote}
     acted = [o for o in acted if not _readout(o, readouts)]
+    if any(_responded(o) for o in acted):
+        acted = [o for o in acted if not _idle_verb(o)]
     out = [reachability(the_plan, outcomes, vp), disabled(the_plan, outcomes, vp)]
     unusable = unusable_controls(the_plan, outcomes)
     if not acted:
@@ -273,6 +279,19 @@ def _first_dead(main: list[Outcome]) -> str:
         return "one"
     c = o.control
     return f"'{c.label[:30]}'" if c.label else c.selector
+
+
+def _idle_verb(o: Outcome) -> bool:
+    """A Pause, Stop, Undo or Redo pressed on the page as loaded: nothing runs yet and nothing
+    was done, so it has nothing to act on — a timer's Pause before Start doing nothing is the
+    app working. Left unjudged on a page whose other controls respond (on a page where nothing
+    responds, it counts as dead like the rest)."""
+    return (
+        o.action == "click"
+        and o.setup is None
+        and not o.responded
+        and bool(_IDLE_VERBS.match(o.control.label or ""))
+    )
 
 
 def _responded(o: Outcome) -> bool:

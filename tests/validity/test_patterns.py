@@ -484,3 +484,20 @@ async def test_enter_in_a_plain_text_area_is_a_new_line_not_a_dead_field(validit
         assert _failing(dead, cid), [
             (c.id, c.score, c.message) for c in dead.checks if c.dimension == "interaction"
         ]
+
+
+@pytest.mark.browser
+async def test_a_timers_pause_before_start_is_not_a_dead_control(validity_judgments):
+    """A pomodoro timer's Pause, pressed on the page as loaded, has nothing to pause: doing
+    nothing then is the app working (it read as "'Pause' does nothing", the page 0.89). The
+    same timer whose Start never starts is still caught, by Start."""
+    v = _v(validity_judgments, "timer/working")
+    dead = _v(validity_judgments, "timer/start_dead")
+    assert [i for i in v.interactions if i.selector == "#pause"], v.interactions
+    for cid in ("interaction.responsive", "interaction.broken"):
+        assert _check(v, cid) and not _failing(v, cid), [
+            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
+        ]
+    resp = _failing(dead, "interaction.responsive")
+    assert resp and "'Start' does nothing" in resp[0].message, resp
+    assert dead.score < v.score, (v.score, dead.score)
