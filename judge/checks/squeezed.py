@@ -96,7 +96,9 @@ def squeezed(
 ) -> tuple[list[tuple[ElementInfo, float]], float]:
     """(squeezed elements with the width they should have had, total expected width) at `cap`,
     against the same elements at the widest viewport `wide`."""
-    here = [e for e in cap.elements if _content(e)]
+    # Neighbours are content and drawn boxes: a board's empty Done column beside To do and
+    # Doing is a column of the layout, not empty space beside a squeezed card.
+    here = [e for e in cap.elements if _content(e) or painted(e)]
     found, total = [], 0.0
     for e, w in _measured(cap, wide):
         expected = min(w.bbox.width, USABLE * cap.width)

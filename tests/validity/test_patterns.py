@@ -281,6 +281,17 @@ async def test_content_squeezed_into_a_strip_on_phones_is_caught_and_columns_are
 
 
 @pytest.mark.browser
+async def test_a_board_with_an_empty_column_is_columns_not_a_squeezed_strip(validity_judgments):
+    """A kanban board keeps its three columns on a tablet; its Done column is empty. The empty
+    column is drawn (a panel) and is a column of the layout: the cards beside it are not
+    squeezed into a strip with empty space beside them (it read so at the tablet width, the
+    responsive dimension 0.83)."""
+    v = _v(validity_judgments, "squeeze/kanban")
+    got = _check(v, "responsive.squeezed")
+    assert got and not _failing(v, "responsive.squeezed"), [(c.viewport, c.message) for c in got]
+
+
+@pytest.mark.browser
 async def test_a_board_of_tiles_squeezed_on_phones_is_caught_and_a_folded_menu_is_not(
     validity_judgments,
 ):
