@@ -123,7 +123,9 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "palette_size": (
         "many colours: {v} colour(s) cover 90% of the page (typical {typ})",
         "very few colours: {v} colour(s) cover 90% of the page (typical {typ})",
-        "a small palette: one background, one text colour, one or two accents",
+        # The map penalises too few colours (its weight is positive): the fix is for that.
+        "lighter and darker steps of your colours for section backgrounds, borders and one "
+        "accent, or an image",
     ),
     "val_std": (
         "strong light/dark swings (brightness spread {v}; typical {typ})",

@@ -27,3 +27,11 @@ def test_every_normed_feature_has_words() -> None:
     for name, norm in NORMS.items():
         assert finding_text(name, norm[0] + norm[1], norm, high=True)
         assert finding_text(name, norm[0] - norm[1], norm, high=False)
+
+
+def test_too_few_colours_gets_a_fix_for_too_few() -> None:
+    """The default map lowers the score for too few colours (palette_size weighs +0.122): the fix
+    once said "a small palette", the opposite of what the finding asks for."""
+    msg = _visual_message("desktop", [("palette_size", -0.3)], {"palette_size": 0.0}, NORMS)
+    assert "very few colours: 1 colour(s)" in msg
+    assert "(fix: lighter and darker steps of your colours" in msg and "small palette" not in msg
