@@ -13,6 +13,10 @@
       raf: requestAnimationFrame.bind(window),
       now: () => performance.now(),
     };
+  // Our listeners through the native addEventListener (init.js keeps it before any page
+  // script): a page that patched it to drop user events — dead handlers — dropped ours too,
+  // and a form it let submit was seen leaving on one run and not on the next.
+  const listen = (target, ...args) => (N.listen || EventTarget.prototype.addEventListener).apply(target, args);
   const ACT_VIRTUAL_MS = 800;
   const MIN_REAL_MS = 12; // native tasks an action may queue (React's scheduler, postMessage)
   const NET_SETTLE_MS = 30; // a reply's body and handlers, after the request itself ended
@@ -54,8 +58,8 @@
   // Scrolling and hash changes are effects too (in-page links): they end the wait at once
   // instead of letting it run to its timeout.
   const nudge = () => { if (wake) { const w = wake; wake = null; w(); } };
-  window.addEventListener("scroll", nudge, { capture: true, passive: true });
-  window.addEventListener("hashchange", nudge);
+  listen(window, "scroll", nudge, { capture: true, passive: true });
+  listen(window, "hashchange", nudge);
   // A form submitted or a link followed without preventDefault replaces the document a moment
   // later, in a task of its own: waitChange must stay until it happens, however busy the
   // machine, or a reload reads as "nothing happened" on one run and as a reload on the next.
@@ -63,8 +67,8 @@
   // dispatch is over, when defaultPrevented is final.
   let exits = [];
   const keepExit = (e) => { if (exits.length < 20) exits.push(e); };
-  window.addEventListener("submit", keepExit, true);
-  window.addEventListener("click", (e) => {
+  listen(window, "submit", keepExit, true);
+  listen(window, "click", (e) => {
     if (e.target && e.target.closest && e.target.closest("a[href]")) keepExit(e);
   }, true);
   const navigates = (e) => {

@@ -39,6 +39,9 @@
     clearInterval: window.clearInterval.bind(window),
     raf: window.requestAnimationFrame.bind(window),
     now: performance.now.bind(performance),
+    // The judge's own listeners: a page that patches addEventListener (to drop or wrap
+    // events) must not switch off what watches it.
+    listen: EventTarget.prototype.addEventListener,
   };
   // Finite animations and transitions jumped to their end, so what the judge measures next does
   // not depend on how far real time got (`runningOnly`: not the paused ones); returns how many,

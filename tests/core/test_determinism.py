@@ -152,3 +152,23 @@ async def test_a_page_whose_every_frame_is_costly_is_judged_not_failed(judge_ses
     v = (await judge_session.judge_full(tmp_path)).verdict
     assert v.status == "ok", v.reason
     assert v.score is not None and v.score > 0.5, v.score
+
+
+@pytest.mark.browser
+async def test_a_page_that_patches_add_event_listener_does_not_blind_the_prober(judge_session):
+    """The sign-in form again, on a page whose early script patches addEventListener to drop
+    click and submit listeners. The prober's own watch for a form leaving went through the
+    patched function and was dropped too, so whether the reload was seen depended on the
+    machine's speed (the workbench's dead-handler mutants flipped between "reloads the page"
+    and "nothing happens" from run to run). Its listeners use the browser's own function."""
+    flows = []
+    for _ in range(3):
+        v = (await judge_session.judge_full(REALISTIC / "login_patched")).verdict
+        assert v.status == "ok", v.reason
+        flow = [c for c in v.checks if c.id == "interaction.flow"]
+        assert flow and "reloads the page" in flow[0].message, (
+            flow,
+            [(i.action, i.selector, i.effect) for i in v.interactions],
+        )
+        flows.append((flow[0].score, flow[0].message))
+    assert len(set(flows)) == 1, flows
