@@ -212,13 +212,19 @@ def _value_fields(acted: list[Outcome], controls: list[Control], info) -> set[st
 
 
 def _plain_textarea(c: Control, info) -> bool:
-    """A text area nothing listens to (no key or input listener on it, no key listener on the
-    page): Enter there starts a new line, by definition — it does not submit its form (no
-    implicit submission) — so a contact form's message box is a value the form sends, not a
-    field whose Enter "does nothing". A chat box that sends on Enter, or a notes pad that
-    saves as you type, listens, and is judged by what it does."""
+    """A text area in a form, nothing listening to it (no key or input listener on it, no key
+    listener on the page): Enter there starts a new line, by definition — it does not submit
+    the form (no implicit submission) — so a contact form's message box is a value the form
+    sends, not a field whose Enter "does nothing". A chat box that sends on Enter, or a notes
+    pad that saves as you type, listens, and is judged by what it does; so is a text area on
+    its own, whose Enter is all a page without its script offers ("press Enter when done")."""
     own = FIELD_EVENTS & set(c.listens)
-    return c.tag == "textarea" and not own and not KEY_EVENTS & set(info.global_listeners)
+    return (
+        c.tag == "textarea"
+        and c.in_form
+        and not own
+        and not KEY_EVENTS & set(info.global_listeners)
+    )
 
 
 def _kept_value(o: Outcome, values: set[str]) -> bool:
