@@ -17,10 +17,9 @@ noted, not a broken app.
 
 from __future__ import annotations
 
-import re
-
 from judge.checks.base import CheckContext, check, result
 from judge.checks.interaction_reach import DIM, disabled, reachability, unusable_controls, weight
+from judge.checks.interaction_values import idle_verb, kept_value, value_fields
 from judge.interact import Control, Plan, install, page_info, plan
 from judge.prober import Outcome, Prober
 from judge.schema import CheckResult, Evidence, Interaction
@@ -28,11 +27,6 @@ from judge.schema import CheckResult, Evidence, Interaction
 EXPECT_RESPONSE = {"click", "dblclick", "type", "flow", "slide", "draw", "drag", "key"}
 NATIVE = {"button", "a", "summary"}
 DEAD = 0.4  # cost of one dead control of ordinary prominence
-VALUE_FIELDS = {"number", "tel", "url", "password", "email"}  # settings, not Enter-to-act
-FIELD_EVENTS = {"keydown", "keyup", "keypress", "input", "change", "submit"}
-KEY_EVENTS = {"keydown", "keyup", "keypress"}
-# Controls with nothing to act on until something runs or was done (see _idle_verb).
-_IDLE_VERBS = re.compile(r"^\W*(pause|stop|undo|redo)\b", re.IGNORECASE)
 MAIN_CONTROLS = 4  # the most prominent controls that make up "the page's main controls"
 
 
@@ -109,13 +103,13 @@ async def interaction(ctx: CheckContext) -> list[CheckResult]:
     readouts = {sel for o in ran for sel in o.wrote}
     acted = [o for o in acted if not _readout(o, readouts)]
     if any(_responded(o) for o in acted):
-        acted = [o for o in acted if not _idle_verb(o)]
+        acted = [o for o in acted if not idle_verb(o)]
     out = [reachability(the_plan, outcomes, vp), disabled(the_plan, outcomes, vp)]
     unusable = unusable_controls(the_plan, outcomes)
     if not acted:
         out.append(_nothing_ran(controls, unusable, ran))
         return out
-    values = _value_fields(acted, controls, info)
+    values = value_fields(acted, controls, info)
     out += [
         _responsive(acted, info, unusable, values),
         _broken(acted, vp, the_plan),
@@ -186,59 +180,6 @@ def _native(c: Control) -> bool:
     return c.tag in NATIVE or c.type in ("button", "submit", "image")
 
 
-def _value_fields(acted: list[Outcome], controls: list[Control], info) -> set[str]:
-    """Fields that hold a value the page reads when something else happens, where Enter doing
-    nothing is the browser's normal behaviour: typed settings (numbers, e-mail, passwords), and
-    text fields nothing could act on (no form, no key or input listener on them, an ancestor or
-    the page) on a page that did wire its other controls — a demo form's e-mail box. On a page
-    that wired nothing at all (a lost script, dead handlers), or whose button beside it adds
-    what was typed, a field is still a main control.
-    """
-    page_wired = any(c.listened for c in controls)
-    page_keys = bool(FIELD_EVENTS & set(info.global_listeners))
-    # A field whose button shows what was typed (an Add beside it) is an entry, not a value:
-    # Enter there is expected to do what the button does.
-    fed = {o.control.group for o in acted if o.action == "flow" and o.visible_result}
-    return {
-        o.control.selector
-        for o in acted
-        if o.action == "type"
-        and (
-            o.control.type in VALUE_FIELDS
-            or (not o.control.wired and page_wired and not page_keys and o.control.group not in fed)
-            or _plain_textarea(o.control, info)
-        )
-    }
-
-
-def _plain_textarea(c: Control, info) -> bool:
-    """A text area in a form, nothing listening to it (no key or input listener on it, no key
-    listener on the page): Enter there starts a new line, by definition — it does not submit
-    the form (no implicit submission) — so a contact form's message box is a value the form
-    sends, not a field whose Enter "does nothing". A chat box that sends on Enter, or a notes
-    pad that saves as you type, listens, and is judged by what it does; so is a text area on
-    its own, whose Enter is all a page without its script offers ("press Enter when done")."""
-    own = FIELD_EVENTS & set(c.listens)
-    return (
-        c.tag == "textarea"
-        and c.in_form
-        and not own
-        and not KEY_EVENTS & set(info.global_listeners)
-    )
-
-
-def _kept_value(o: Outcome, values: set[str]) -> bool:
-    """A value field outside any form that kept what was typed and did nothing else: nothing
-    to judge. In a form, Enter submits it (the browser's implicit submission): a field whose
-    Enter does nothing there has lost something that worked."""
-    return (
-        o.action == "type"
-        and o.control.selector in values
-        and (not o.control.in_form or o.control.tag == "textarea")
-        and not (o.effects or o.enter_effects or o.visible_result or o.note)
-    )
-
-
 def _expects(o: Outcome) -> bool:
     c = o.control
     if c.tag == "a" and not c.listened and _placeholder(c.href):
@@ -253,7 +194,7 @@ def _responsive(
     prominent buttons — visibly respond. A page whose main controls all do nothing earns 0;
     one nobody can use (covered, disabled) counts as not responding. A value field that kept
     what was typed is neither (a password box is not meant to change the page)."""
-    judged = [o for o in acted if _expects(o) and not _kept_value(o, values)]
+    judged = [o for o in acted if _expects(o) and not kept_value(o, values)]
     if judged and not info.is_design:
         judged += [o for o in unusable if o.action == "type" or _expects(o)]
     if not judged or info.is_design:
@@ -285,19 +226,6 @@ def _first_dead(main: list[Outcome]) -> str:
         return "one"
     c = o.control
     return f"'{c.label[:30]}'" if c.label else c.selector
-
-
-def _idle_verb(o: Outcome) -> bool:
-    """A Pause, Stop, Undo or Redo pressed on the page as loaded: nothing runs yet and nothing
-    was done, so it has nothing to act on — a timer's Pause before Start doing nothing is the
-    app working. Left unjudged on a page whose other controls respond (on a page where nothing
-    responds, it counts as dead like the rest)."""
-    return (
-        o.action == "click"
-        and o.setup is None
-        and not o.responded
-        and bool(_IDLE_VERBS.match(o.control.label or ""))
-    )
 
 
 def _responded(o: Outcome) -> bool:

@@ -1,0 +1,81 @@
+"""What the interaction checks leave unjudged: fields that only hold a value (Enter doing
+nothing there is the browser's normal behaviour) and controls with nothing to act on yet."""
+
+from __future__ import annotations
+
+import re
+
+from judge.interact import Control
+from judge.prober import Outcome
+
+VALUE_FIELDS = {"number", "tel", "url", "password", "email"}  # settings, not Enter-to-act
+FIELD_EVENTS = {"keydown", "keyup", "keypress", "input", "change", "submit"}
+KEY_EVENTS = {"keydown", "keyup", "keypress"}
+# Controls with nothing to act on until something runs or was done (see idle_verb).
+_IDLE_VERBS = re.compile(r"^\W*(pause|stop|undo|redo)\b", re.IGNORECASE)
+
+
+def value_fields(acted: list[Outcome], controls: list[Control], info) -> set[str]:
+    """Fields that hold a value the page reads when something else happens, where Enter doing
+    nothing is the browser's normal behaviour: typed settings (numbers, e-mail, passwords), and
+    text fields nothing could act on (no form, no key or input listener on them, an ancestor or
+    the page) on a page that did wire its other controls — a demo form's e-mail box. On a page
+    that wired nothing at all (a lost script, dead handlers), or whose button beside it adds
+    what was typed, a field is still a main control.
+    """
+    page_wired = any(c.listened for c in controls)
+    page_keys = bool(FIELD_EVENTS & set(info.global_listeners))
+    # A field whose button shows what was typed (an Add beside it) is an entry, not a value:
+    # Enter there is expected to do what the button does.
+    fed = {o.control.group for o in acted if o.action == "flow" and o.visible_result}
+    return {
+        o.control.selector
+        for o in acted
+        if o.action == "type"
+        and (
+            o.control.type in VALUE_FIELDS
+            or (not o.control.wired and page_wired and not page_keys and o.control.group not in fed)
+            or plain_textarea(o.control, info)
+        )
+    }
+
+
+def plain_textarea(c: Control, info) -> bool:
+    """A text area in a form, nothing listening to it (no key or input listener on it, no key
+    listener on the page): Enter there starts a new line, by definition — it does not submit
+    the form (no implicit submission) — so a contact form's message box is a value the form
+    sends, not a field whose Enter "does nothing". A chat box that sends on Enter, or a notes
+    pad that saves as you type, listens, and is judged by what it does; so is a text area on
+    its own, whose Enter is all a page without its script offers ("press Enter when done")."""
+    own = FIELD_EVENTS & set(c.listens)
+    return (
+        c.tag == "textarea"
+        and c.in_form
+        and not own
+        and not KEY_EVENTS & set(info.global_listeners)
+    )
+
+
+def kept_value(o: Outcome, values: set[str]) -> bool:
+    """A value field outside any form that kept what was typed and did nothing else: nothing
+    to judge. In a form, Enter submits it (the browser's implicit submission): a field whose
+    Enter does nothing there has lost something that worked."""
+    return (
+        o.action == "type"
+        and o.control.selector in values
+        and (not o.control.in_form or o.control.tag == "textarea")
+        and not (o.effects or o.enter_effects or o.visible_result or o.note)
+    )
+
+
+def idle_verb(o: Outcome) -> bool:
+    """A Pause, Stop, Undo or Redo pressed on the page as loaded: nothing runs yet and nothing
+    was done, so it has nothing to act on — a timer's Pause before Start doing nothing is the
+    app working. Left unjudged on a page whose other controls respond (on a page where nothing
+    responds, it counts as dead like the rest)."""
+    return (
+        o.action == "click"
+        and o.setup is None
+        and not o.responded
+        and bool(_IDLE_VERBS.match(o.control.label or ""))
+    )
