@@ -16,7 +16,8 @@
   // Our listeners through the native addEventListener (init.js keeps it before any page
   // script): a page that patched it to drop user events — dead handlers — dropped ours too,
   // and a form it let submit was seen leaving on one run and not on the next.
-  const listen = (target, ...args) => (N.listen || EventTarget.prototype.addEventListener).apply(target, args);
+  const listen = (target, ...args) =>
+    (N.listen || EventTarget.prototype.addEventListener).apply(target, args);
   const ACT_VIRTUAL_MS = 800;
   const MIN_REAL_MS = 12; // native tasks an action may queue (React's scheduler, postMessage)
   const NET_SETTLE_MS = 30; // a reply's body and handlers, after the request itself ended

@@ -59,7 +59,8 @@ def plain_textarea(c: Control, info) -> bool:
 def kept_value(o: Outcome, values: set[str]) -> bool:
     """A value field outside any form that kept what was typed and did nothing else: nothing
     to judge. In a form, Enter submits it (the browser's implicit submission): a field whose
-    Enter does nothing there has lost something that worked."""
+    Enter does nothing there has lost something that worked — except a text area, where Enter
+    is a new line in a form too."""
     return (
         o.action == "type"
         and o.control.selector in values
