@@ -7,8 +7,9 @@ Split from judge.prober, which decides what to do; these only read.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import TYPE_CHECKING, Any
+
+from judge.docwatch import await_new_document
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -29,7 +30,7 @@ class _Commits:
     "interrupted by another navigation" or never loaded (a 5 s stall per submitted form, and
     now and then a form step lost). So a step that saw its document go waits until a document
     without controls.js answers (Playwright has its commit by then) and has loaded; commits
-    (framenavigated) only end a wait early.
+    (framenavigated) only end a wait early (judge.docwatch).
     """
 
     def __init__(self, page: Page):
@@ -40,33 +41,24 @@ class _Commits:
         if frame == self.main:
             self._event.set()
 
+    def _closed(self, _page: object) -> None:
+        self._event.set()
+
     def __enter__(self) -> _Commits:
         self.page.on("framenavigated", self._seen)
+        self.page.on("close", self._closed)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.page.remove_listener("framenavigated", self._seen)
+        self.page.remove_listener("close", self._closed)
 
     async def new_document(self, seconds: float) -> bool:
         """Whether a new main document (not a same-document move: a hash, pushState) is the
         page's within `seconds`; if so, waits for it to load."""
-        loop = asyncio.get_running_loop()
-        end = loop.time() + seconds
-        while (left := end - loop.time()) > 0 and not self.page.is_closed():
-            self._event.clear()
-            helpers = await _helpers(self.page, left)
-            if helpers is False:
-                # A document without controls.js answered: its commit reached this client
-                # before the answer did (Playwright reports a commit before the new context).
-                with contextlib.suppress(Exception):
-                    await self.page.wait_for_load_state("load", timeout=3000)
-                return True
-            # Still the old document: wait for a commit. No answer (the old context is going,
-            # the new one not there yet): look again a moment later or at the commit.
-            wait = end - loop.time() if helpers else min(0.05, end - loop.time())
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._event.wait(), max(0.0, wait))
-        return False
+        return await await_new_document(
+            self.page, self._event, lambda left: _helpers(self.page, left), seconds
+        )
 
 
 async def _helpers(page: Page, seconds: float) -> bool | None:
