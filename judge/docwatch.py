@@ -33,7 +33,9 @@ MARK_JS = """async ([token, clear]) => {
   const seen = (e) => {
     if (!e.destination.sameDocument && !e.downloadRequest) leaving = e;
   };
-  if (nav) nav.addEventListener("navigate", seen);
+  // The browser's own addEventListener (init.js keeps it): a page may have patched it.
+  const listen = (window.__fjNative && window.__fjNative.listen) || EventTarget.prototype.addEventListener;
+  if (nav) listen.call(nav, "navigate", seen);
   const turn = () => new Promise((r) => {
     const c = new MessageChannel();
     c.port1.onmessage = () => r();
@@ -49,6 +51,15 @@ MARK_JS = """async ([token, clear]) => {
   return leaving;
 }"""
 IS_MARKED_JS = "(token) => window.__fjDoc === token"
+
+
+async def ask(page: Page, js: str, arg: Any, seconds: float) -> bool | None:
+    """`js(arg)` in the page's main document, as a bool; None when no document answers within
+    `seconds` (one is going, the next not yet there)."""
+    try:
+        return bool(await asyncio.wait_for(page.evaluate(js, arg), max(0.05, seconds)))
+    except Exception:
+        return None
 
 
 async def await_new_document(

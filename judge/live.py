@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from judge.capture import settle
-from judge.docwatch import IS_MARKED_JS, MARK_JS, OwnNavigations, await_new_document
+from judge.docwatch import IS_MARKED_JS, MARK_JS, OwnNavigations, ask, await_new_document
 
 if TYPE_CHECKING:
     from playwright.async_api import Page, Request, Response
@@ -185,12 +185,7 @@ class LivePage:
             return False
 
         async def is_old(left: float) -> bool | None:
-            try:
-                return bool(
-                    await asyncio.wait_for(self.page.evaluate(IS_MARKED_JS, token), max(0.05, left))
-                )
-            except Exception:
-                return None
+            return await ask(self.page, IS_MARKED_JS, token, left)
 
         def settled() -> bool:
             # The marked document still answers: nothing comes once no request is open, and an

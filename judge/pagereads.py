@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from judge.docwatch import await_new_document
+from judge.docwatch import ask, await_new_document
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -64,12 +64,7 @@ class _Commits:
 async def _helpers(page: Page, seconds: float) -> bool | None:
     """Whether the page's document is the one controls.js was installed in; None when no
     document answers (one is going, the next not yet there)."""
-    try:
-        return bool(
-            await asyncio.wait_for(page.evaluate("() => !!window.__fjp"), max(0.05, seconds))
-        )
-    except Exception:
-        return None
+    return await ask(page, "() => !!window.__fjp", None, seconds)
 
 
 def _gone_error(exc: Exception) -> bool:

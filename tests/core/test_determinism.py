@@ -84,17 +84,7 @@ async def test_form_that_reloads_the_page_is_seen_reloading_every_time(judge_ses
     of its own after the click; the prober waits for it whenever a submit or link click was not
     prevented, instead of reading "nothing happened" when the machine is slower than the reload
     (the real-app workbench's null control moved on such a form)."""
-    flows = []
-    for _ in range(3):
-        v = (await judge_session.judge_full(REALISTIC / "login")).verdict
-        assert v.status == "ok", v.reason
-        flow = [c for c in v.checks if c.id == "interaction.flow"]
-        assert flow and "reloads the page" in flow[0].message, (
-            flow,
-            [(i.action, i.selector, i.effect) for i in v.interactions],
-        )
-        flows.append((flow[0].score, flow[0].message))
-    assert len(set(flows)) == 1, flows
+    await _seen_reloading_every_time(judge_session, "login")
 
 
 @pytest.mark.browser
@@ -161,9 +151,15 @@ async def test_a_page_that_patches_add_event_listener_does_not_blind_the_prober(
     patched function and was dropped too, so whether the reload was seen depended on the
     machine's speed (the workbench's dead-handler mutants flipped between "reloads the page"
     and "nothing happens" from run to run). Its listeners use the browser's own function."""
+    await _seen_reloading_every_time(judge_session, "login_patched")
+
+
+async def _seen_reloading_every_time(judge_session, page: str) -> None:
+    """Three judgments of the sign-in page `page`: its form's flow is seen reloading the page,
+    with the same score and message every time."""
     flows = []
     for _ in range(3):
-        v = (await judge_session.judge_full(REALISTIC / "login_patched")).verdict
+        v = (await judge_session.judge_full(REALISTIC / page)).verdict
         assert v.status == "ok", v.reason
         flow = [c for c in v.checks if c.id == "interaction.flow"]
         assert flow and "reloads the page" in flow[0].message, (
