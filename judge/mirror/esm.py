@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from judge.mirror.packages import Located, Miss
-from judge.mirror.urls import Want
+from judge.mirror.urls import Want, esm_args, esm_query
 
 if TYPE_CHECKING:
     from judge.mirror.service import MirrorService
@@ -68,11 +68,30 @@ async def _tools(service: MirrorService) -> tuple[Path, Path, Path]:
     return tool, api.path, lexer.path
 
 
+def _form(want: Want) -> str:
+    return want.cdn if want.cdn in _TEMPLATES else "esm"
+
+
+def _args(want: Want) -> tuple[dict[str, str], tuple[str, ...]]:
+    """esm.sh's `?deps=` and `?external=` (other CDNs have no such arguments)."""
+    return esm_args(want.query) if _form(want) == "esm" else ({}, ())
+
+
+def _declared(meta: dict) -> set[str]:
+    names: set[str] = set()
+    for field in ("optionalDependencies", "peerDependencies", "dependencies"):
+        deps = meta.get(field)
+        if isinstance(deps, dict):
+            names.update(k for k, v in deps.items() if isinstance(v, str))
+    return names
+
+
 async def build_module(service: MirrorService, want: Want, pkg: Located) -> Path:
     """The built module file for `want` (cached)."""
-    form = want.cdn if want.cdn in _TEMPLATES else "esm"
-    sub = want.file
-    key = hashlib.sha256(f"{form}|{pkg.package}|{sub}|{ESBUILD}".encode()).hexdigest()[:24]
+    form, sub = _form(want), want.file
+    pins, external = _args(want)
+    args = esm_query(pins, external)
+    key = hashlib.sha256(f"{form}|{pkg.package}|{sub}|{args}|{ESBUILD}".encode()).hexdigest()[:24]
     out = service.root / "built" / f"{key}.js"
     if out.is_file():
         return out
@@ -89,6 +108,7 @@ async def build_module(service: MirrorService, want: Want, pkg: Located) -> Path
             deps = manifest.get(field)
             if isinstance(deps, dict):
                 ranges.update({k: v for k, v in deps.items() if isinstance(v, str)})
+        ranges.update({k: v for k, v in pins.items() if k in ranges})
         # Exact versions in dependency URLs: every importer of React then names the same URL,
         # so the browser loads one React (a range in the URL would be a second instance).
         for dep, rng in list(ranges.items())[:60]:
@@ -96,12 +116,42 @@ async def build_module(service: MirrorService, want: Want, pkg: Located) -> Path
                 ranges[dep] = await service.packages.resolve(dep, rng)
             except Miss:
                 continue
-        text = await _run(tool, api, lexer, service, pkg, sub, ranges, _TEMPLATES[form])
+        if form == "esm" and pkg.name == "react-dom" and "react" in ranges:
+            # esm.sh builds react-dom against the React of its own version (not the newest
+            # one its peer range allows), so `react@18.2.0` + `react-dom@18.2.0` is one React.
+            ranges["react"] = pkg.version
+        queries = await _carried(service, ranges, pins, external)
+        text = await _run(
+            tool, api, lexer, service, pkg, sub, ranges, _TEMPLATES[form], queries, external
+        )
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(".tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, out)
     return out
+
+
+async def _carried(
+    service: MirrorService, ranges: dict[str, str], pins: dict[str, str], external: tuple[str, ...]
+) -> dict[str, str]:
+    """The build arguments each dependency's URL carries on: those naming a package the
+    dependency itself declares (as esm.sh passes `deps`/`external` down the import graph;
+    carried to React itself, they would make `react?deps=…` a second React)."""
+    queries: dict[str, str] = {}
+    if not pins and not external:
+        return queries
+    for dep, version in ranges.items():
+        try:
+            await service.packages.ensure(dep, version)
+        except Miss:
+            continue
+        names = _declared(service.store.manifest(dep, version))
+        q = esm_query(
+            {k: v for k, v in pins.items() if k in names}, [e for e in external if e in names]
+        )
+        if q:
+            queries[dep] = q
+    return queries
 
 
 async def _run(
@@ -113,6 +163,8 @@ async def _run(
     sub: str,
     ranges: dict[str, str],
     template: str,
+    queries: dict[str, str],
+    external: tuple[str, ...],
 ) -> str:
     with tempfile.TemporaryDirectory(prefix="fjudge-esm-") as work:
         node_modules = Path(work) / "node_modules"
@@ -128,6 +180,8 @@ async def _run(
             "spec": pkg.name + (f"/{sub}" if sub else ""),
             "ranges": ranges,
             "url_template": template,
+            "queries": queries,
+            "external": list(external),
         }
         (Path(work) / "cfg.json").write_text(json.dumps(cfg))
         env = {"PATH": os.environ.get("PATH", ""), "ESBUILD_BINARY_PATH": str(tool)}
@@ -162,9 +216,9 @@ async def module_response(
     if want.spec != got.version:
         # A range (`react@18`): like esm.sh, a stub re-exporting the exact version's URL, so
         # `react@18` and `react@18.3.1` are one module instance in the page.
-        form = want.cdn if want.cdn in _TEMPLATES else "esm"
         sub = f"/{want.file}" if want.file else ""
-        exact = _TEMPLATES[form].format(name=got.name, at=f"@{got.version}", sub=sub)
+        exact = _TEMPLATES[_form(want)].format(name=got.name, at=f"@{got.version}", sub=sub)
+        exact += esm_query(*_args(want))
         text = path.read_text(encoding="utf-8")
         stub = f"export * from {json.dumps(exact)};\n"
         if " as default" in text or "export default" in text:

@@ -27,7 +27,8 @@ function depUrl(spec) {
   const [name, sub] = pkgOf(spec);
   const range = cfg.ranges[name] || "";
   const at = range ? "@" + encodeURIComponent(range) : "";
-  return cfg.url_template.replace("{name}", name).replace("{at}", at).replace("{sub}", sub ? "/" + sub : "");
+  const url = cfg.url_template.replace("{name}", name).replace("{at}", at).replace("{sub}", sub ? "/" + sub : "");
+  return url + (cfg.queries[name] || "");
 }
 
 const cdnDeps = {
@@ -37,7 +38,9 @@ const cdnDeps = {
       if (args.path.startsWith("/") || /^[a-z]+:/.test(args.path)) return { path: args.path, external: true };
       const [name] = pkgOf(args.path);
       if (name === cfg.name) return undefined; // the package itself: bundled
-      const url = depUrl(args.path);
+      // esm.sh's `?external=`: the import stays bare, for the page's import map to resolve.
+      const bare = cfg.external.includes("*") || cfg.external.includes(name);
+      const url = bare ? args.path : depUrl(args.path);
       // require() of another package: an ESM shim esbuild can wrap for CommonJS callers.
       if (args.kind === "require-call") return { path: url, namespace: "cdn-shim" };
       return { path: url, external: true };

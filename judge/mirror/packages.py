@@ -10,6 +10,7 @@ anything else is a miss.
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,12 @@ class Packages:
         for probe in (f"{base}.js", f"{base}.json", f"{base}/index.js"):
             if self.store.file(name, version, probe) is not None:
                 return probe
+        if cdn in ("jsdelivr", "cdnjs"):
+            # jsDelivr minifies any .js/.css on request and cdnjs ships minified copies of
+            # the package's files: `x.min.js` is `x.js`, minified (unpkg answers 404).
+            full = re.sub(r"\.min\.(js|css)$", r".\1", base)
+            if full != base and self.store.file(name, version, full) is not None:
+                return full
         return None
 
 

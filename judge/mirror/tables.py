@@ -34,6 +34,9 @@ KNOWN_HOSTS = frozenset(
         "use.fontawesome.com",
         "cdn.tailwindcss.com",
         "fonts.googleapis.com",
+        "fonts.bunny.net",
+        "cdn.plot.ly",
+        "cdn.simplecss.org",
     }
     | JSDELIVR_HOSTS
     | STACKPATH
@@ -82,6 +85,11 @@ CDNJS: dict[str, tuple[str, tuple[str, ...]]] = {
     "tailwindcss": ("tailwindcss", ("dist/", "")),
     "moment.js": ("moment", ("min/", "")),
     "anime.js": ("animejs", ("lib/", "")),
+    "animejs": ("animejs", ("lib/", "")),
+    "matter-js": ("matter-js", ("build/",)),
+    "tone": ("tone", ("build/",)),
+    "canvas-confetti": ("canvas-confetti", ("dist/",)),
+    "filesaver.js": ("file-saver", ("dist/",)),
     "swiper": ("swiper", ("",)),
     "highlight.js": ("@highlightjs/cdn-assets", ("",)),
     "popper.js": ("@popperjs/core", ("dist/",)),

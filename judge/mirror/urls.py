@@ -128,6 +128,21 @@ def parse(url: str) -> Want | None:
         return Want("tailwind_play", "other", spec=version, query=query)
     if host == "fonts.googleapis.com" and path in ("/css", "/css2", "/icon"):
         return Want("fonts_css", "google", file=path.lstrip("/"), query=query)
+    if host == "fonts.bunny.net" and path in ("/css", "/css2"):
+        # Bunny Fonts speaks Google's API with slugs for names (`open-sans:400,700`).
+        families = [_bunny_family(v) for v in query.get("family", [])]
+        return Want(
+            "fonts_css", "google", file=path.lstrip("/"), query={**query, "family": families}
+        )
+    if host == "cdn.plot.ly":
+        m = re.match(r"^/plotly-(\d+\.\d+\.\d+|latest)(\.min)?\.js$", path)
+        if m is None:
+            return None
+        # plotly-latest stopped at 1.58.5 when v2 came out.
+        version = "1.58.5" if m.group(1) == "latest" else m.group(1)
+        return Want("npm", "other", "plotly.js-dist-min", version, "plotly.min.js")
+    if host == "cdn.simplecss.org" and path in ("/simple.css", "/simple.min.css"):
+        return Want("npm", "other", "simpledotcss", "", path.lstrip("/"))
     if host in ("esm.sh", "cdn.skypack.dev", "jspm.dev", "ga.jspm.io", "cdn.esm.sh"):
         return _esm(host, path, query)
     return None
@@ -224,6 +239,9 @@ def _esm(host: str, path: str, query: dict[str, list[str]]) -> Want | None:
         return _npm(path[len("/npm:") :], "esm", module=True, query=query)
     # esm.sh build prefixes (/v135/, /stable/) and Skypack's pinned form (/-/name@v-hash/...).
     path = re.sub(r"^/(?:v\d+|stable)/", "/", path)
+    if host in ("esm.sh", "cdn.esm.sh") and path.startswith("/*"):
+        # `esm.sh/*name`: every import of another package stays bare, for the page's import map.
+        path, query = "/" + path[2:], {**query, "external": ["*"]}
     if host == "cdn.skypack.dev" and path.startswith("/-/"):
         m = re.match(r"^/-/((?:@[^/]+/)?[^@/]+)@v?([^-/]+)-[^/]+/(.*)$", path)
         if not m:
@@ -232,4 +250,41 @@ def _esm(host: str, path: str, query: dict[str, list[str]]) -> Want | None:
     return _npm(path, "esm", module=True, query=query)
 
 
-__all__ = ["CDNJS", "Want", "clean_path", "parse", "valid_name"]
+def _bunny_family(value: str) -> str:
+    """`open-sans:400,700|inter` → `Open Sans:400,700|Inter` (the family names CSS uses)."""
+    out = []
+    for entry in value.split("|"):
+        name, sep, spec = entry.partition(":")
+        out.append(" ".join(w.capitalize() for w in re.split(r"[-+ ]", name) if w) + sep + spec)
+    return "|".join(out)
+
+
+def esm_args(query: dict[str, list[str]]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """esm.sh's build arguments, validated: `?deps=react@18.2.0,…` pins the versions of the
+    module's dependencies, `?external=react,…` (`*`: all) leaves their imports bare."""
+    deps: dict[str, str] = {}
+    for item in ",".join(query.get("deps", [])).split(","):
+        item = item.strip()
+        at = item.rfind("@")
+        name, spec = (item[:at], item[at + 1 :]) if at > 0 else (item, "")
+        if item and valid_name(name) and _SPEC.match(spec):
+            deps[name] = spec.strip()
+    external = {
+        e.strip()
+        for e in ",".join(query.get("external", [])).split(",")
+        if e.strip() == "*" or valid_name(e.strip())
+    }
+    return deps, tuple(sorted(external))
+
+
+def esm_query(deps: dict[str, str], external: tuple[str, ...] | list[str]) -> str:
+    """The query string `esm_args` reads back ('' when there is nothing to say)."""
+    parts = []
+    if deps:
+        parts.append("deps=" + ",".join(f"{n}@{v}" if v else n for n, v in sorted(deps.items())))
+    if external:
+        parts.append("external=" + ",".join(sorted(external)))
+    return "?" + "&".join(parts) if parts else ""
+
+
+__all__ = ["CDNJS", "Want", "clean_path", "esm_args", "esm_query", "parse", "valid_name"]

@@ -43,10 +43,21 @@ CHECKS = {
     "jsdelivr_combine": lambda f: f["jquery"] == "3.7.1" and f["lodash"] == "4.17.21",
     # ES modules: one React instance shared by react-dom (hooks work), CJS named exports.
     "esm_react": lambda f: f["text"] == "Clicked 1 times" and f["confetti"] == "function",
+    # Exact pins, ?deps=, `*` and ?external=: still one React (react-router's and zustand's
+    # hooks run), as on esm.sh.
+    "esm_pinned": lambda f: (
+        f["text"] == "Clicked 1 times" and f["cls"] == "btn on" and f["about"] == "About at /about"
+    ),
     "esm_forms": lambda f: (
         f.get("confetti") == "function"
         and f.get("chunk") == "[[1,2],[3,4]]"
         and f.get("kebab") == "hello-world"
+    ),
+    "other_hosts": lambda f: (
+        f["bars"] == 3
+        and f["accent"] != ""
+        and any(x.startswith("700") for x in f["faces"])
+        and f["confetti"] == "function"
     ),
     "use_fontawesome": lambda f: f["fa"] and f["vue"] == "vue mounted" and f["alpine"] == "42",
 }

@@ -66,6 +66,11 @@ async def test_default_entry_and_probing_follow_each_cdn(registry, local_mirror)
     assert (await p.get("lib", "1", "", cdn="jsdelivr")).rel == "dist/lib.min.js"
     assert (await p.get("lib", "1", "src/util")).rel == "src/util.js"
     assert (await p.get("lib", "1", "src/dir")).rel == "src/dir/index.js"
+    # `.min` of a file the package ships unminified: jsDelivr and cdnjs minify, unpkg has none.
+    assert (await p.get("lib", "1", "dist/lib.umd.min.js", cdn="jsdelivr")).rel == "dist/lib.umd.js"
+    assert (await p.get("lib", "1", "src/util.min.js", cdn="cdnjs")).rel == "src/util.js"
+    with pytest.raises(Miss):
+        await p.get("lib", "1", "dist/lib.umd.min.js", cdn="unpkg")
 
 
 async def test_resolution_is_pinned_and_survives_new_releases(registry, local_mirror, tmp_path):

@@ -152,6 +152,39 @@ def test_other_forms():
     assert combo.kind == "combine" and [p.name for p in combo.parts] == ["jquery", "lodash"]
 
 
+def test_hosts_of_one_library():
+    plotly = parse("https://cdn.plot.ly/plotly-2.27.0.min.js")
+    assert (plotly.name, plotly.spec, plotly.file) == (
+        "plotly.js-dist-min",
+        "2.27.0",
+        "plotly.min.js",
+    )
+    assert parse("https://cdn.plot.ly/plotly-latest.min.js").spec == "1.58.5"
+    assert parse("https://cdn.plot.ly/../etc/passwd") is None
+    assert parse("https://cdn.simplecss.org/simple.min.css").name == "simpledotcss"
+    bunny = parse("https://fonts.bunny.net/css?family=open-sans:400,700|inter:600&display=swap")
+    assert bunny.kind == "fonts_css" and bunny.query["family"] == ["Open Sans:400,700|Inter:600"]
+    assert bunny.query["display"] == ["swap"]
+
+
+def test_esm_sh_build_arguments():
+    from judge.mirror.urls import esm_args, esm_query
+
+    want = parse("https://esm.sh/react-router-dom@6.22.3?deps=react@18.2.0,@scope/x@^1&dev")
+    deps, external = esm_args(want.query)
+    assert deps == {"react": "18.2.0", "@scope/x": "^1"} and external == ()
+    star = parse("https://esm.sh/v135/*zustand@4.5.2/middleware")
+    assert (star.name, star.spec, star.file) == ("zustand", "4.5.2", "middleware")
+    assert esm_args(star.query) == ({}, ("*",))
+    # Names npm would refuse are dropped, not passed on to a build.
+    bad = parse("https://esm.sh/x@1?deps=../../etc@1,Evil@2&external=react,a%20b,..")
+    assert esm_args(bad.query) == ({}, ("react",))
+    assert esm_query({"react": "18.2.0"}, ("react-dom", "*")) == (
+        "?deps=react@18.2.0&external=*,react-dom"
+    )
+    assert esm_query({}, ()) == ""
+
+
 @pytest.mark.parametrize(
     "url",
     [
