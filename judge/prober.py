@@ -36,6 +36,9 @@ _FILL = {
     "tel": "5550100",
     "password": "Probe-123!",
 }
+# Page time a scroll-reveal gets to play before a control it covered is tried again (AOS's
+# longest usual duration plus its delay).
+REVEAL_MS = 1200
 # Real-time cap on waiting for a submit's first DOM change (the usual one: pagereads.WAIT_MS).
 # Only a page with a request in flight waits that long (controls.js waitChange); its timers run
 # on virtual time.
@@ -169,10 +172,14 @@ class Prober:
         return bool(loc) and loc["reach"] == "ok"
 
     async def _locate(self, control: Control) -> dict[str, Any] | None:
+        js = "(s) => window.__fjp ? window.__fjp.locate(s) : undefined"
         try:
-            loc = await self.page.evaluate(
-                "(s) => window.__fjp ? window.__fjp.locate(s) : undefined", control.selector
-            )
+            loc = await self.page.evaluate(js, control.selector)
+            if loc and loc["reach"] == "covered":
+                # Covered just after the scroll to it: perhaps a scroll-reveal (turned away or
+                # faded out until in view) that the scroll has only now set off.
+                await self.page.evaluate("(ms) => window.__fjp.reveal(ms)", REVEAL_MS)
+                loc = await self.page.evaluate(js, control.selector)
         except Exception:
             return None
         return loc or None
@@ -366,6 +373,7 @@ class Prober:
         marker = f"Fjudge probe item {self.n}"
         loc = self.page.locator(f"{button.group} input, {button.group} textarea")
         typed: list[str] = []
+        sends = False  # a message, sign-up or sign-in: what it sends goes away, not on the page
         for i in range(await loc.count()):
             el = loc.nth(i)
             with contextlib.suppress(Exception):
@@ -375,6 +383,8 @@ class Prober:
                         value = _FILL.get(t, marker)
                         await el.fill(value, timeout=ACTION_TIMEOUT_MS)
                         typed.append(value)
+                        sends = sends or t in ("email", "tel", "password")
+                        sends = sends or await el.evaluate("(e) => e.tagName === 'TEXTAREA'")
         # Only values not already on the page can prove the form produced a result
         # (a number-only form echoes "42", not the text marker).
         fresh = [v for v in dict.fromkeys(typed) if not await self._shown(v)]
@@ -383,6 +393,9 @@ class Prober:
             out.note = "submit control unreachable after filling the form"
             return await state_of(self.page)
         v = view["view"]
+        if sends:
+            with contextlib.suppress(Exception):
+                await self.page.evaluate("() => window.__fjp.markText()")
         await self.page.mouse.click(v["x"] + v["width"] / 2, v["y"] + v["height"] / 2)
         s1 = await wait_change(self.page, SUBMIT_WAIT_MS)
         if s1 is not None:
@@ -390,6 +403,11 @@ class Prober:
                 out.visible_result = await self._shown(value)
                 if out.visible_result:
                     break
+            if sends and not out.visible_result:
+                # What such a form shows is an acknowledgement ("Thanks, we'll be in touch"),
+                # not what was typed. A to-do's add form is not one: its item must show.
+                with contextlib.suppress(Exception):
+                    out.visible_result = await self.page.evaluate("() => window.__fjp.newText()")
         return s1
 
     # -- observations -----------------------------------------------------------------------

@@ -39,6 +39,7 @@
   // Elements whose text changed, with the mutation count when it did: a "10" between − and +
   // that the buttons rewrite is their readout, not a control of its own (wroteSince).
   const written = [];
+  let shownLines = null, shownAt = 0;
   new MutationObserver((list) => {
     let counted = 0;
     for (const m of list) {
@@ -322,6 +323,14 @@
       const v = el.getBoundingClientRect();
       return { ...r, view: { x: v.left, y: v.top, width: v.width, height: v.height }, state: this.state() };
     },
+    async reveal(ms) {
+      // A person who scrolls to a control waits a moment for what the scroll starts: the
+      // IntersectionObserver callbacks of a scroll-reveal run on the next frames, the class they
+      // add plays a transition (finished here) or a script animation (given `ms` of page time).
+      await new Promise((resolve) => N.raf(() => N.raf(resolve)));
+      if (window.__fjClock) await window.__fjClock.advance(ms);
+      N.finishAnimations(false);
+    },
     choices(selector, max) {
       // Before a button that did nothing, a tester answers what it asks for: the first option
       // of each unanswered radio group and each unticked required box near the button (in the
@@ -425,6 +434,27 @@
       // Where the text changed since mutation count `n` (at most 20 elements).
       const els = new Set(written.filter(([k]) => k > n).map(([, el]) => el));
       return Array.from(els).filter((el) => el.isConnected).slice(0, 20).map((el) => cssPath(el));
+    },
+    markText() {
+      // The page's visible lines of text now, before a form is sent (newText).
+      shownLines = new Set((document.body ? document.body.innerText : "").split("\n").map((t) => t.trim()));
+      shownAt = mutations;
+    },
+    newText() {
+      // A line of words the page wrote since markText() and did not show then (a form's
+      // "Thanks, we will be in touch"), in a visible element outside form fields.
+      if (!shownLines) return null;
+      const els = new Set(written.filter(([k]) => k > shownAt).map(([, el]) => el));
+      for (const el of els) {
+        if (!el.isConnected || el.closest("input,textarea,select,script,style,noscript")) continue;
+        const r = el.getBoundingClientRect();
+        if (!(r.width > 0 && r.height > 0) || getComputedStyle(el).visibility === "hidden") continue;
+        for (const line of (el.innerText || "").split("\n")) {
+          const t = line.trim();
+          if (!shownLines.has(t) && t.split(/\s+/).length >= 2 && /\p{L}{3}/u.test(t)) return cssPath(el);
+        }
+      }
+      return null;
     },
     visibleText(needle) {
       // Is `needle` shown somewhere on the page outside form fields?

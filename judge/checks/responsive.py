@@ -136,6 +136,16 @@ def _undersized(ctrls: list[ElementInfo]) -> list[ElementInfo]:
     return [e for e in small if crowded(e)]
 
 
+def _unrevealed(e: ElementInfo) -> bool:
+    """A control not yet shown as it will be: inside something faded out, or drawn squashed
+    by a transform to under half its laid-out size (a scroll-reveal's start state — AOS
+    'flip-up', 'zoom-in' — that plays when a person scrolls to it). Its size is not judged."""
+    if e.effective_opacity is not None and e.effective_opacity < 0.05:
+        return True
+    w, h = e.client_width or 0, e.client_height or 0
+    return (h > 0 and e.bbox.height < 0.5 * h) or (w > 0 and e.bbox.width < 0.5 * w)
+
+
 @check("responsive.tap_targets", DIM, order=41)
 async def tap_targets(ctx: CheckContext) -> list[CheckResult]:
     """Phone viewports: controls smaller than 24×24 CSS px."""
@@ -152,7 +162,7 @@ async def tap_targets(ctx: CheckContext) -> list[CheckResult]:
                 or (e.parent is not None and els[e.parent].tag == "label")
             ):
                 continue  # the label is the target
-            if _inline_link(e, els):
+            if _inline_link(e, els) or _unrevealed(e):
                 continue
             ctrls.append(e)
         if not ctrls:

@@ -512,3 +512,36 @@ async def test_a_timers_pause_before_start_is_not_a_dead_control(validity_judgme
     resp = _failing(dead, "interaction.responsive")
     assert resp and "'Start' does nothing" in resp[0].message, resp
     assert dead.score < v.score, (v.score, dead.score)
+
+
+@pytest.mark.browser
+async def test_a_contact_form_that_acknowledges_the_message_works(validity_judgments):
+    """A contact form replaced by "Message sent" shows a result, though not what was typed: a
+    message goes away, unlike a to-do's item (it read as "changes the page but the input does
+    not show up", 0.7). The twin whose submit empties the form and says nothing is caught."""
+    ok = _v(validity_judgments, "textarea/acknowledged")
+    silent = _v(validity_judgments, "textarea/silent")
+    assert _check(ok, "interaction.flow") and not _failing(ok, "interaction.flow"), [
+        (c.id, c.score, c.message) for c in ok.checks if c.dimension == "interaction"
+    ]
+    assert _failing(silent, "interaction.flow"), [
+        (c.id, c.score, c.message) for c in silent.checks if c.dimension == "interaction"
+    ]
+    assert silent.score < ok.score, (ok.score, silent.score)
+
+
+@pytest.mark.browser
+async def test_controls_waiting_for_a_scroll_reveal_are_not_tiny_tap_targets(validity_judgments):
+    """A form below the fold inside a scroll-reveal (AOS's flip-up: turned away until scrolled
+    to) is drawn squashed in the captured state; a person sees it full size once they scroll
+    there. Its controls' size is not judged from the squashed box (it was "3 of 5 tap targets
+    under 24x24px", the check at 0), and the prober, having scrolled to them, waits for the
+    reveal before clicking (they were "covered by" the section behind, the page 0.67)."""
+    v = _v(validity_judgments, "reveal/flip")
+    mobile = validity_judgments["reveal/flip"].captures["mobile"]
+    button = [e for e in mobile.elements if e.tag == "button"]
+    assert button and button[0].bbox.height < 24, "the fixture's form is not squashed"
+    for cid in ("responsive.tap_targets", "interaction.reachable", "interaction.flow"):
+        assert not _failing(v, cid), [(c.id, c.score, c.message) for c in v.checks if c.id == cid]
+    flow = [i for i in v.interactions if i.action == "flow"]
+    assert flow and any(e.startswith("result:") for i in flow for e in i.effect), flow
