@@ -36,6 +36,31 @@ _FILL = {
     "tel": "5550100",
     "password": "Probe-123!",
 }
+
+
+def _idle_click(o: Outcome, step: Step) -> bool:
+    return (
+        o.action == "click"
+        and step.setup is None
+        and not (o.responded or o.errors or o.note or o.enter_effects)
+    )
+
+
+def _number(bounds: list[str]) -> str:
+    """A number the field accepts: 42, else the middle of its min..max (a height field that
+    starts at 50 refused 42, and the form was never sent)."""
+    try:
+        lo = float(bounds[0]) if bounds[0] else None
+        hi = float(bounds[1]) if bounds[1] else None
+    except (ValueError, IndexError):
+        return _FILL["number"]
+    if (lo is None or lo <= 42) and (hi is None or hi >= 42):
+        return _FILL["number"]
+    if lo is not None and hi is not None:
+        return str(round((lo + hi) / 2))
+    return str(round(lo if lo is not None else hi or 0))
+
+
 # Page time a scroll-reveal gets to play before a control it covered is tried again (AOS's
 # longest usual duration plus its delay).
 REVEAL_MS = 1200
@@ -86,7 +111,15 @@ class Prober:
             while queue and len(out) < budget and time.monotonic() < end:
                 step = queue.popleft()
                 try:
+                    was_dirty = self.dirty
                     got = await asyncio.wait_for(self._step(step), end - time.monotonic())
+                    if was_dirty and got is not None and _idle_click(got, step):
+                        # Nothing, on a page the earlier steps changed: a game already won, a
+                        # cell already taken. Tried again on the page as loaded, as a person
+                        # would start over, before it is called dead.
+                        await self._restore()
+                        again = await asyncio.wait_for(self._step(step), end - time.monotonic())
+                        got = again if again is not None and again.responded else got
                 except TimeoutError:
                     break
                 except Exception as exc:  # a page that fights the prober: note it, go on
@@ -373,7 +406,7 @@ class Prober:
         marker = f"Fjudge probe item {self.n}"
         loc = self.page.locator(f"{button.group} input, {button.group} textarea")
         typed: list[str] = []
-        sends = False  # a message, sign-up or sign-in: what it sends goes away, not on the page
+        kinds: set[str] = set()
         for i in range(await loc.count()):
             el = loc.nth(i)
             with contextlib.suppress(Exception):
@@ -381,10 +414,18 @@ class Prober:
                     t = (await el.get_attribute("type") or "").lower()
                     if t in ("", "text", "email", "search", "number", "url", "tel", "password"):
                         value = _FILL.get(t, marker)
+                        if t == "number":
+                            value = _number(await el.evaluate("(e) => [e.min, e.max]"))
                         await el.fill(value, timeout=ACTION_TIMEOUT_MS)
                         typed.append(value)
-                        sends = sends or t in ("email", "tel", "password")
-                        sends = sends or await el.evaluate("(e) => e.tagName === 'TEXTAREA'")
+                        area = await el.evaluate("(e) => e.tagName === 'TEXTAREA'")
+                        kinds.add("textarea" if area else t)
+        # A form that sends (a message, a sign-up: email, phone, password or a text area) or
+        # computes (numbers, a URL to shorten) answers with new words, not with what was typed;
+        # a to-do's add form (free text only) must show its item.
+        sends = bool(kinds & {"email", "tel", "password", "textarea"}) or (
+            bool(kinds) and not kinds & {"", "text", "search"}
+        )
         # Only values not already on the page can prove the form produced a result
         # (a number-only form echoes "42", not the text marker).
         fresh = [v for v in dict.fromkeys(typed) if not await self._shown(v)]
@@ -404,8 +445,8 @@ class Prober:
                 if out.visible_result:
                     break
             if sends and not out.visible_result:
-                # What such a form shows is an acknowledgement ("Thanks, we'll be in touch"),
-                # not what was typed. A to-do's add form is not one: its item must show.
+                # What such a form shows is an acknowledgement or an answer ("Thanks, we'll be
+                # in touch", "BMI 23.4"), not what was typed.
                 with contextlib.suppress(Exception):
                     out.visible_result = await self.page.evaluate("() => window.__fjp.newText()")
         return s1

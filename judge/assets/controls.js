@@ -136,6 +136,8 @@
     const tag = el.tagName;
     const types = listenTypes(el);
     const type = (el.getAttribute("type") || "").toLowerCase();
+    // A read-only field is the page's output (a calculator's display), not a field to type in.
+    if (el.readOnly && !el.disabled && (tag === "INPUT" || tag === "TEXTAREA")) return null;
     if (tag === "INPUT") {
       if (TEXT_TYPES.has(type)) return "text";
       if (type === "checkbox" || type === "radio") return "check";
@@ -386,9 +388,13 @@
         popups: (window.__fjudge && window.__fjudge.popups.length) || 0,
         media: (window.__fjudge && window.__fjudge.media) || 0,
         canvas: canvasNoisy ? 0 : canvasDraws(),
-        // Checked boxes and chosen options: a custom switch may change nothing else.
+        // Checked boxes and chosen options: a custom switch may change nothing else. And what
+        // scripts write into read-only fields (a calculator's display, a generated password):
+        // a value set by script is no DOM change.
         form: Array.from(document.querySelectorAll("input[type=checkbox],input[type=radio],select"))
-          .map((i) => (i.tagName === "SELECT" ? i.selectedIndex : i.checked ? 1 : 0)).join(""),
+          .map((i) => (i.tagName === "SELECT" ? i.selectedIndex : i.checked ? 1 : 0)).join("") +
+          Array.from(document.querySelectorAll("input[readonly],textarea[readonly],output"))
+            .slice(0, 20).map((i) => "|" + String(i.value).slice(0, 80)).join(""),
         text: document.body ? document.body.innerText.length : 0,
       };
     },
@@ -441,17 +447,18 @@
       shownAt = mutations;
     },
     newText() {
-      // A line of words the page wrote since markText() and did not show then (a form's
-      // "Thanks, we will be in touch"), in a visible element outside form fields.
+      // A line the page wrote since markText() and did not show then (a form's "Thanks, we
+      // will be in touch", a calculator's "23.4"), in a visible element outside form fields
+      // and buttons (a "Sending…" label is not an answer).
       if (!shownLines) return null;
       const els = new Set(written.filter(([k]) => k > shownAt).map(([, el]) => el));
       for (const el of els) {
-        if (!el.isConnected || el.closest("input,textarea,select,script,style,noscript")) continue;
+        if (!el.isConnected || el.closest("input,textarea,select,button,script,style,noscript")) continue;
         const r = el.getBoundingClientRect();
         if (!(r.width > 0 && r.height > 0) || getComputedStyle(el).visibility === "hidden") continue;
         for (const line of (el.innerText || "").split("\n")) {
           const t = line.trim();
-          if (!shownLines.has(t) && t.split(/\s+/).length >= 2 && /\p{L}{3}/u.test(t)) return cssPath(el);
+          if (t.length >= 3 && !shownLines.has(t) && /\p{L}{3}|\d/u.test(t)) return cssPath(el);
         }
       }
       return null;

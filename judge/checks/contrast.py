@@ -136,7 +136,9 @@ def measure(cap: ViewportCapture, img: np.ndarray) -> list[Measured]:
         if x1 - x0 < 3 or y1 - y0 < 3 or not e.topmost_at_center:
             continue
         fg = parse_colour(e.color)
-        if fg is None:
+        if fg is None or fg[1] < 0.1:
+            # Transparent text is not read in its own colour: hidden on purpose (a memory
+            # game's face-down card) or painted by a background clipped to it (gradient text).
             continue
         # Large boxes: every other pixel is plenty to find the dominant colour.
         step = 2 if (x1 - x0) * (y1 - y0) > 40000 else 1

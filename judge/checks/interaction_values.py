@@ -27,7 +27,7 @@ def value_fields(acted: list[Outcome], controls: list[Control], info) -> set[str
     page_keys = bool(FIELD_EVENTS & set(info.global_listeners))
     # A field whose button shows what was typed (an Add beside it) is an entry, not a value:
     # Enter there is expected to do what the button does.
-    fed = {o.control.group for o in acted if o.action == "flow" and o.visible_result}
+    fed = fed_groups(acted)
     return {
         o.control.selector
         for o in acted
@@ -38,6 +38,11 @@ def value_fields(acted: list[Outcome], controls: list[Control], info) -> set[str
             or plain_textarea(o.control, info)
         )
     }
+
+
+def fed_groups(acted: list[Outcome]) -> set[str | None]:
+    """Groups (forms) whose button, pressed with every field filled, showed a result."""
+    return {o.control.group for o in acted if o.action == "flow" and o.visible_result}
 
 
 def plain_textarea(c: Control, info) -> bool:
@@ -56,15 +61,16 @@ def plain_textarea(c: Control, info) -> bool:
     )
 
 
-def kept_value(o: Outcome, values: set[str]) -> bool:
+def kept_value(o: Outcome, values: set[str], fed: set[str | None] = frozenset()) -> bool:
     """A value field outside any form that kept what was typed and did nothing else: nothing
     to judge. In a form, Enter submits it (the browser's implicit submission): a field whose
     Enter does nothing there has lost something that worked — except a text area, where Enter
-    is a new line in a form too."""
+    is a new line in a form too, and a field of a form that works once all of it is filled
+    (`fed`: Enter in its first field alone met the others' `required`)."""
     return (
         o.action == "type"
         and o.control.selector in values
-        and (not o.control.in_form or o.control.tag == "textarea")
+        and (not o.control.in_form or o.control.tag == "textarea" or o.control.group in fed)
         and not (o.effects or o.enter_effects or o.visible_result or o.note)
     )
 

@@ -545,3 +545,67 @@ async def test_controls_waiting_for_a_scroll_reveal_are_not_tiny_tap_targets(val
         assert not _failing(v, cid), [(c.id, c.score, c.message) for c in v.checks if c.id == cid]
     flow = [i for i in v.interactions if i.action == "flow"]
     assert flow and any(e.startswith("result:") for i in flow for e in i.effect), flow
+
+
+@pytest.mark.browser
+async def test_a_cell_that_does_nothing_once_the_game_is_won_is_not_dead(validity_judgments):
+    """Tried cell after cell, X wins on the diagonal and the last two cells (rightly) ignore
+    clicks; tried on a fresh board they play (they read as "shows no visible response", the
+    page 0.90). The board whose cells are never wired is still caught."""
+    v = _v(validity_judgments, "games/ttt")
+    dead = _v(validity_judgments, "games/ttt_dead")
+    for cid in ("interaction.broken", "interaction.responsive"):
+        assert _check(v, cid) and not _failing(v, cid), [
+            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
+        ]
+    assert _failing(dead, "interaction.responsive"), [
+        (c.id, c.score, c.message) for c in dead.checks if c.dimension == "interaction"
+    ]
+    assert dead.score < v.score - 0.1, (v.score, dead.score)
+
+
+@pytest.mark.browser
+async def test_face_down_cards_in_transparent_ink_are_not_unreadable_text(validity_judgments):
+    """A memory game hides each card's letter in transparent ink until it is turned: hidden on
+    purpose, not text at 1:1 contrast (a11y.contrast was 0 at every viewport, the page 0.73)."""
+    v = _v(validity_judgments, "games/memory")
+    cap = validity_judgments["games/memory"].captures["desktop"]
+    assert any(e.color.endswith(", 0)") and e.text for e in cap.elements), "no transparent text"
+    assert not _failing(v, "a11y.contrast"), [
+        (c.id, c.score, c.message) for c in v.checks if c.id == "a11y.contrast"
+    ]
+
+
+@pytest.mark.browser
+async def test_a_calculator_form_answers_with_its_result(validity_judgments):
+    """A BMI form: its fields take 50..250 and 10..300 (42 cm was refused and the form never
+    sent), it answers with a number, not what was typed, and Enter in the first field alone
+    meets the second's `required` (it read as "#h does nothing", the page 0.91). The twin that
+    computes and shows nothing is caught."""
+    v = _v(validity_judgments, "tools/bmi")
+    silent = _v(validity_judgments, "tools/bmi_silent")
+    for cid in ("interaction.flow", "interaction.responsive"):
+        assert _check(v, cid) and not _failing(v, cid), [
+            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
+        ]
+    assert _failing(silent, "interaction.flow"), [
+        (c.id, c.score, c.message) for c in silent.checks if c.dimension == "interaction"
+    ]
+    assert silent.score < v.score, (v.score, silent.score)
+
+
+@pytest.mark.browser
+async def test_a_value_written_into_a_read_only_field_is_a_response(validity_judgments):
+    """Generate writes a new password into a read-only field far above it: a value set by
+    script changes no DOM node ('Generate' read as doing nothing, and the output field was
+    typed into as if it were an input). The twin whose Generate does nothing is caught."""
+    v = _v(validity_judgments, "tools/passgen")
+    dead = _v(validity_judgments, "tools/passgen_dead")
+    assert not [i for i in v.interactions if i.selector == "#out"], v.interactions
+    gen = [i for i in v.interactions if i.selector == "#gen"]
+    assert gen and "state" in gen[0].effect, gen
+    for cid in ("interaction.broken", "interaction.responsive"):
+        assert not _failing(v, cid), [(c.id, c.score, c.message) for c in v.checks if c.id == cid]
+    assert _failing(dead, "interaction.responsive") or _failing(dead, "interaction.broken"), [
+        (c.id, c.score, c.message) for c in dead.checks if c.dimension == "interaction"
+    ]
