@@ -17,25 +17,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-import zlib
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from judge.effects import Outcome, creates_state, describe, diff, pixels_changed
+from judge.fill import ACTION_TIMEOUT_MS, SUBMIT_WAIT_MS, send_form, type_and_enter, value_for
 from judge.interact import CONTROLS_JS, Control, Plan, Step, discover, follow_ups
 from judge.live import LivePage
 from judge.pagereads import after_crop, crop, state_of, wait_change, wrote_since
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
-
-_FILL = {
-    "email": "probe@example.com",
-    "number": "42",
-    "url": "https://example.com/",
-    "tel": "5550100",
-    "password": "Probe-123!",
-}
 
 
 def _idle_click(o: Outcome, step: Step) -> bool:
@@ -46,32 +38,10 @@ def _idle_click(o: Outcome, step: Step) -> bool:
     )
 
 
-def _number(bounds: list[str]) -> str:
-    """A number the field accepts: 42, else the middle of its min..max (a height field that
-    starts at 50 refused 42, and the form was never sent)."""
-    try:
-        lo = float(bounds[0]) if bounds[0] else None
-        hi = float(bounds[1]) if bounds[1] else None
-    except (ValueError, IndexError):
-        return _FILL["number"]
-    if (lo is None or lo <= 42) and (hi is None or hi >= 42):
-        return _FILL["number"]
-    if lo is not None and hi is not None:
-        return str(round((lo + hi) / 2))
-    return str(round(lo if lo is not None else hi or 0))
-
-
 # Page time a scroll-reveal gets to play before a control it covered is tried again (AOS's
 # longest usual duration plus its delay).
 REVEAL_MS = 1200
-# Real-time cap on waiting for a submit's first DOM change (the usual one: pagereads.WAIT_MS).
-# Only a page with a request in flight waits that long (controls.js waitChange); its timers run
-# on virtual time.
-SUBMIT_WAIT_MS = 600  # a submitted form may do a little more work first
 QUIET_MS = 2000  # virtual time watching the page do nothing: what changes on its own
-# Playwright waits (fill, select): generous, because they only end early when the page works;
-# a short one turns a busy machine into a "broken" control.
-ACTION_TIMEOUT_MS = 5000
 MAX_PICKS = 4  # options a tester picks before pressing a button that waits for answers
 FRESH_ACTIONS = {"flow", "type"}  # primary functions: judged on a page in its first state
 # Before a step on the page the last step left: focus off, and transitions the last step
@@ -290,7 +260,7 @@ class Prober:
         """
         page, c, action = self.page, step.control, step.action
         if replay and action == "type":
-            await page.locator(c.selector).first.fill(self._value(c), timeout=ACTION_TIMEOUT_MS)
+            await page.locator(c.selector).first.fill(value_for(c), timeout=ACTION_TIMEOUT_MS)
             await page.keyboard.press("Enter")
             return await wait_change(self.page, SUBMIT_WAIT_MS)
         cx, cy = view["x"] + view["width"] / 2, view["y"] + view["height"] / 2
@@ -320,9 +290,9 @@ class Prober:
             await loc.select_option(index=(idx + 1) % n, timeout=ACTION_TIMEOUT_MS)
             return await wait_change(self.page)
         if action == "type":
-            return await self._type(c, out)
+            return await type_and_enter(page, c, out)
         if action == "flow":
-            return await self._flow(c, out)
+            return await send_form(page, c, out, f"Fjudge probe item {self.n}")
         if action == "slide":
             await page.mouse.click(cx, cy)
             for _ in range(5):
@@ -366,98 +336,7 @@ class Prober:
         await self.page.mouse.click(*at)
         return await wait_change(self.page)
 
-    async def _type(self, c: Control, out: Outcome) -> dict[str, Any] | None:
-        """Type into the field, then press Enter: what did typing do, what did Enter do, and
-        does the typed text show up on the page?"""
-        page = self.page
-        pre = await state_of(self.page)
-        value = self._value(c)
-        field = page.locator(c.selector).first
-        await field.fill("", timeout=ACTION_TIMEOUT_MS)
-        # Real key events (not a value assignment), as a person types: a field whose key
-        # handler swallows the keys keeps its old value.
-        await field.press_sequentially(value, timeout=ACTION_TIMEOUT_MS)
-        mid = await wait_change(self.page, 40)
-        if mid is None:
-            return None
-        with contextlib.suppress(Exception):
-            got = await field.input_value(timeout=ACTION_TIMEOUT_MS)
-            # A field keeps what was typed, or part of it: a one-character code box that
-            # clears itself per key, or hands the next key to its neighbour, still took input.
-            if not got or not set(got.lower()) <= set(value.lower()):
-                out.note = "typing does not reach the field"
-        if pre and mid["mutations"] > pre["mutations"]:
-            out.effects.append("dom-on-typing")
-        fresh = value if c.type in ("", "text", "search") else None
-        await page.keyboard.press("Enter")
-        end = await wait_change(self.page, SUBMIT_WAIT_MS)
-        out.enter_effects = ["navigation"] if end is None else diff(mid, end, c.selector)
-        if end is not None and fresh:
-            out.visible_result = await self._shown(fresh)
-        return end
-
-    def _value(self, c: Control) -> str:
-        """What to type into a field: by its type, else a marker unique to the field (so a
-        replay rebuilds the same state and the marker can be found on the page)."""
-        return _FILL.get(c.type, f"Probe item {zlib.crc32(c.selector.encode()) % 997}")
-
-    async def _flow(self, button: Control, out: Outcome) -> dict[str, Any] | None:
-        """Fill every text field of the button's form/group, press the button, look for a result."""
-        marker = f"Fjudge probe item {self.n}"
-        loc = self.page.locator(f"{button.group} input, {button.group} textarea")
-        typed: list[str] = []
-        kinds: set[str] = set()
-        for i in range(await loc.count()):
-            el = loc.nth(i)
-            with contextlib.suppress(Exception):
-                if await el.is_visible() and await el.is_editable():
-                    t = (await el.get_attribute("type") or "").lower()
-                    if t in ("", "text", "email", "search", "number", "url", "tel", "password"):
-                        value = _FILL.get(t, marker)
-                        if t == "number":
-                            value = _number(await el.evaluate("(e) => [e.min, e.max]"))
-                        await el.fill(value, timeout=ACTION_TIMEOUT_MS)
-                        typed.append(value)
-                        area = await el.evaluate("(e) => e.tagName === 'TEXTAREA'")
-                        kinds.add("textarea" if area else t)
-        # A form that sends (a message, a sign-up: email, phone, password or a text area) or
-        # computes (numbers, a URL to shorten) answers with new words, not with what was typed;
-        # a to-do's add form (free text only) must show its item.
-        sends = bool(kinds & {"email", "tel", "password", "textarea"}) or (
-            bool(kinds) and not kinds & {"", "text", "search"}
-        )
-        # Only values not already on the page can prove the form produced a result
-        # (a number-only form echoes "42", not the text marker).
-        fresh = [v for v in dict.fromkeys(typed) if not await self._shown(v)]
-        view = await self.page.evaluate("(s) => window.__fjp.locate(s)", button.selector)
-        if not view or view["reach"] != "ok":
-            out.note = "submit control unreachable after filling the form"
-            return await state_of(self.page)
-        v = view["view"]
-        if sends:
-            with contextlib.suppress(Exception):
-                await self.page.evaluate("() => window.__fjp.markText()")
-        await self.page.mouse.click(v["x"] + v["width"] / 2, v["y"] + v["height"] / 2)
-        s1 = await wait_change(self.page, SUBMIT_WAIT_MS)
-        if s1 is not None:
-            for value in fresh:
-                out.visible_result = await self._shown(value)
-                if out.visible_result:
-                    break
-            if sends and not out.visible_result:
-                # What such a form shows is an acknowledgement or an answer ("Thanks, we'll be
-                # in touch", "BMI 23.4"), not what was typed.
-                with contextlib.suppress(Exception):
-                    out.visible_result = await self.page.evaluate("() => window.__fjp.newText()")
-        return s1
-
     # -- observations -----------------------------------------------------------------------
-
-    async def _shown(self, text: str) -> str | None:
-        """Selector of visible page text (outside form fields) containing `text`, if any."""
-        with contextlib.suppress(Exception):
-            return await self.page.evaluate("(t) => window.__fjp.visibleText(t)", text)
-        return None
 
     async def _checked(self, c: Control) -> bool | None:
         if c.kind != "check":

@@ -329,7 +329,7 @@
       // A person who scrolls to a control waits a moment for what the scroll starts: the
       // IntersectionObserver callbacks of a scroll-reveal run on the next frames, the class they
       // add plays a transition (finished here) or a script animation (given `ms` of page time).
-      await new Promise((resolve) => N.raf(() => N.raf(resolve)));
+      await new Promise((resolve) => { N.raf(() => N.raf(resolve)); N.setTimeout(resolve, 200); });
       if (window.__fjClock) await window.__fjClock.advance(ms);
       N.finishAnimations(false);
     },

@@ -1,0 +1,146 @@
+"""Fields and forms, filled the way a tester fills them: what to type into a field (by its
+type and range), typing with real key events and then Enter, a form filled and sent, and
+whether what that produced shows on the page (judge.prober drives the steps).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import zlib
+from typing import TYPE_CHECKING, Any
+
+from judge.effects import Outcome, diff
+from judge.pagereads import state_of, wait_change
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+
+    from judge.interact import Control
+
+_FILL = {
+    "email": "probe@example.com",
+    "number": "42",
+    "url": "https://example.com/",
+    "tel": "5550100",
+    "password": "Probe-123!",
+}
+
+
+# Real-time cap on waiting for a submit's first DOM change (the usual one: pagereads.WAIT_MS).
+# Only a page with a request in flight waits that long (controls.js waitChange); its timers run
+# on virtual time.
+SUBMIT_WAIT_MS = 600  # a submitted form may do a little more work first
+# Playwright waits (fill, select): generous, because they only end early when the page works;
+# a short one turns a busy machine into a "broken" control.
+ACTION_TIMEOUT_MS = 5000
+
+
+def _number(bounds: list[str]) -> str:
+    """A number the field accepts: 42, else the middle of its min..max (a height field that
+    starts at 50 refused 42, and the form was never sent)."""
+    try:
+        lo = float(bounds[0]) if bounds[0] else None
+        hi = float(bounds[1]) if bounds[1] else None
+    except (ValueError, IndexError):
+        return _FILL["number"]
+    if (lo is None or lo <= 42) and (hi is None or hi >= 42):
+        return _FILL["number"]
+    if lo is not None and hi is not None:
+        return str(round((lo + hi) / 2))
+    return str(round(lo if lo is not None else hi or 0))
+
+
+async def type_and_enter(page: Page, c: Control, out: Outcome) -> dict[str, Any] | None:
+    """Type into the field, then press Enter: what did typing do, what did Enter do, and
+    does the typed text show up on the page?"""
+    pre = await state_of(page)
+    value = value_for(c)
+    field = page.locator(c.selector).first
+    await field.fill("", timeout=ACTION_TIMEOUT_MS)
+    # Real key events (not a value assignment), as a person types: a field whose key
+    # handler swallows the keys keeps its old value.
+    await field.press_sequentially(value, timeout=ACTION_TIMEOUT_MS)
+    mid = await wait_change(page, 40)
+    if mid is None:
+        return None
+    with contextlib.suppress(Exception):
+        got = await field.input_value(timeout=ACTION_TIMEOUT_MS)
+        # A field keeps what was typed, or part of it: a one-character code box that
+        # clears itself per key, or hands the next key to its neighbour, still took input.
+        if not got or not set(got.lower()) <= set(value.lower()):
+            out.note = "typing does not reach the field"
+    if pre and mid["mutations"] > pre["mutations"]:
+        out.effects.append("dom-on-typing")
+    fresh = value if c.type in ("", "text", "search") else None
+    await page.keyboard.press("Enter")
+    end = await wait_change(page, SUBMIT_WAIT_MS)
+    out.enter_effects = ["navigation"] if end is None else diff(mid, end, c.selector)
+    if end is not None and fresh:
+        out.visible_result = await shown(page, fresh)
+    return end
+
+
+def value_for(c: Control) -> str:
+    """What to type into a field: by its type, else a marker unique to the field (so a
+    replay rebuilds the same state and the marker can be found on the page)."""
+    return _FILL.get(c.type, f"Probe item {zlib.crc32(c.selector.encode()) % 997}")
+
+
+async def send_form(
+    page: Page, button: Control, out: Outcome, marker: str
+) -> dict[str, Any] | None:
+    """Fill every text field of the button's form/group (free text: `marker`), press the
+    button, look for a result."""
+    loc = page.locator(f"{button.group} input, {button.group} textarea")
+    typed: list[str] = []
+    kinds: set[str] = set()
+    for i in range(await loc.count()):
+        el = loc.nth(i)
+        with contextlib.suppress(Exception):
+            if await el.is_visible() and await el.is_editable():
+                t = (await el.get_attribute("type") or "").lower()
+                if t in ("", "text", "email", "search", "number", "url", "tel", "password"):
+                    value = _FILL.get(t, marker)
+                    if t == "number":
+                        value = _number(await el.evaluate("(e) => [e.min, e.max]"))
+                    await el.fill(value, timeout=ACTION_TIMEOUT_MS)
+                    typed.append(value)
+                    area = await el.evaluate("(e) => e.tagName === 'TEXTAREA'")
+                    kinds.add("textarea" if area else t)
+    # A form that sends (a message, a sign-up: email, phone, password or a text area) or
+    # computes (numbers, a URL to shorten) answers with new words, not with what was typed;
+    # a to-do's add form (free text only) must show its item.
+    sends = bool(kinds & {"email", "tel", "password", "textarea"}) or (
+        bool(kinds) and not kinds & {"", "text", "search"}
+    )
+    # Only values not already on the page can prove the form produced a result
+    # (a number-only form echoes "42", not the text marker).
+    fresh = [v for v in dict.fromkeys(typed) if not await shown(page, v)]
+    view = await page.evaluate("(s) => window.__fjp.locate(s)", button.selector)
+    if not view or view["reach"] != "ok":
+        out.note = "submit control unreachable after filling the form"
+        return await state_of(page)
+    v = view["view"]
+    if sends:
+        with contextlib.suppress(Exception):
+            await page.evaluate("() => window.__fjp.markText()")
+    await page.mouse.click(v["x"] + v["width"] / 2, v["y"] + v["height"] / 2)
+    s1 = await wait_change(page, SUBMIT_WAIT_MS)
+    if s1 is not None:
+        for value in fresh:
+            out.visible_result = await shown(page, value)
+            if out.visible_result:
+                break
+        if sends and not out.visible_result:
+            # What such a form shows is an acknowledgement or an answer ("Thanks, we'll be
+            # in touch", "BMI 23.4"), not what was typed.
+            with contextlib.suppress(Exception):
+                out.visible_result = await page.evaluate("() => window.__fjp.newText()")
+    return s1
+
+
+async def shown(page: Page, text: str) -> str | None:
+    """Selector of visible page text (outside form fields) containing `text`, if any."""
+    with contextlib.suppress(Exception):
+        return await page.evaluate("(t) => window.__fjp.visibleText(t)", text)
+    return None
