@@ -62,6 +62,7 @@ class Control:
     wired: bool = True  # text fields: a form or a key/input listener on it or an ancestor
     group: str | None = None
     in_form: bool = False
+    chart: bool = False  # a chart library's canvas (Chart.js, ECharts)
     options: list[str] = field(default_factory=list)
     href: str | None = None
     prominence: int = 0

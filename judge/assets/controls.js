@@ -233,6 +233,15 @@
     return cs.cursor === "not-allowed";
   }
 
+  function libraryChart(el) {
+    // A chart library's canvas (Chart.js from a CDN, ECharts): what it shows under the pointer
+    // is the library's doing, not the page's.
+    try {
+      if (window.Chart && typeof window.Chart.getChart === "function" && window.Chart.getChart(el)) return true;
+    } catch (e) { /* not a Chart.js canvas */ }
+    return !!el.closest("[_echarts_instance_]");
+  }
+
   function labelOf(el) {
     const t = (el.innerText || el.value || el.getAttribute("aria-label") || el.getAttribute("placeholder") || el.getAttribute("title") || "");
     return t.replace(/\s+/g, " ").trim().slice(0, 60);
@@ -298,6 +307,7 @@
           wired: kind === "text" ? fieldWired(el) : !!types,
           group: g ? cssPath(g) : null,
           in_form: !!(el.form || el.closest("form")),
+          chart: el.tagName === "CANVAS" && libraryChart(el),
           options: el.tagName === "SELECT" ? Array.from(el.options).map((o) => o.value).slice(0, 20) : [],
           href: el.getAttribute("href"),
           prominence: prominence(el, r, cs),

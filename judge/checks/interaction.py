@@ -19,7 +19,13 @@ from __future__ import annotations
 
 from judge.checks.base import CheckContext, check, result
 from judge.checks.interaction_reach import DIM, disabled, reachability, unusable_controls, weight
-from judge.checks.interaction_values import fed_groups, idle_verb, kept_value, value_fields
+from judge.checks.interaction_values import (
+    fed_groups,
+    hover_chart,
+    idle_verb,
+    kept_value,
+    value_fields,
+)
 from judge.interact import Control, Plan, install, page_info, plan
 from judge.prober import Outcome, Prober
 from judge.schema import CheckResult, Evidence, Interaction
@@ -103,7 +109,7 @@ async def interaction(ctx: CheckContext) -> list[CheckResult]:
     readouts = {sel for o in ran for sel in o.wrote}
     acted = [o for o in acted if not _readout(o, readouts)]
     if any(_responded(o) for o in acted):
-        acted = [o for o in acted if not idle_verb(o)]
+        acted = [o for o in acted if not (idle_verb(o) or hover_chart(o))]
     out = [reachability(the_plan, outcomes, vp), disabled(the_plan, outcomes, vp)]
     unusable = unusable_controls(the_plan, outcomes)
     if not acted:

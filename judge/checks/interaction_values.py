@@ -86,3 +86,12 @@ def idle_verb(o: Outcome) -> bool:
         and not o.responded
         and bool(_IDLE_VERBS.match(o.control.label or ""))
     )
+
+
+def hover_chart(o: Outcome) -> bool:
+    """A chart library's canvas (Chart.js, ECharts) that drew nothing under a stroke across
+    it: the library shows details only with the pointer on a data point (a line chart's point
+    is a few pixels wide), and that behaviour is the library's, not something the page can
+    have broken. The chart is judged by how it looks; the controls that change its data are
+    judged by whether it redraws. A hand-made canvas is judged by what it does."""
+    return o.action == "draw" and not o.responded and o.control.chart
