@@ -39,6 +39,9 @@ class Outcome:
     chose: int = 0  # options picked before the button was pressed again (a quiz's answer)
     base: dict[str, Any] | None = None  # the state its effects are measured from, if not s0
     wrote: list[str] = field(default_factory=list)  # elements whose text the step changed
+    # Text fields: the field's form would not be sent yet when Enter was pressed (another field
+    # `required` and still empty): the browser's validation, not the page, held Enter back.
+    unsendable: bool = False
 
     @property
     def responded(self) -> bool:

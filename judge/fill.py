@@ -35,6 +35,11 @@ SUBMIT_WAIT_MS = 600  # a submitted form may do a little more work first
 ACTION_TIMEOUT_MS = 5000
 
 
+# Would the browser refuse to send the field's form now (a field it validates is invalid)?
+# Read through `validity`, which fires no `invalid` event (checkValidity would).
+_UNSENDABLE_JS = "(e) => !!e.form && Array.from(e.form.elements).some((x) => x.willValidate && !x.validity.valid)"
+
+
 def _number(bounds: list[str]) -> str:
     """A number the field accepts: 42, else the middle of its min..max (a height field that
     starts at 50 refused 42, and the form was never sent)."""
@@ -72,6 +77,8 @@ async def type_and_enter(page: Page, c: Control, out: Outcome) -> dict[str, Any]
     if pre and mid["mutations"] > pre["mutations"]:
         out.effects.append("dom-on-typing")
     fresh = value if c.type in ("", "text", "search") else None
+    with contextlib.suppress(Exception):
+        out.unsendable = await field.evaluate(_UNSENDABLE_JS)
     await page.keyboard.press("Enter")
     end = await wait_change(page, SUBMIT_WAIT_MS)
     out.enter_effects = ["navigation"] if end is None else diff(mid, end, c.selector)

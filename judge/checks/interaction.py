@@ -20,7 +20,6 @@ from __future__ import annotations
 from judge.checks.base import CheckContext, check, result
 from judge.checks.interaction_reach import DIM, disabled, reachability, unusable_controls, weight
 from judge.checks.interaction_values import (
-    fed_groups,
     hover_chart,
     idle_verb,
     kept_value,
@@ -200,8 +199,7 @@ def _responsive(
     prominent buttons — visibly respond. A page whose main controls all do nothing earns 0;
     one nobody can use (covered, disabled) counts as not responding. A value field that kept
     what was typed is neither (a password box is not meant to change the page)."""
-    fed = fed_groups(acted)
-    judged = [o for o in acted if _expects(o) and not kept_value(o, values, fed)]
+    judged = [o for o in acted if _expects(o) and not kept_value(o, values)]
     if judged and not info.is_design:
         judged += [o for o in unusable if o.action == "type" or _expects(o)]
     if not judged or info.is_design:

@@ -61,16 +61,16 @@ def plain_textarea(c: Control, info) -> bool:
     )
 
 
-def kept_value(o: Outcome, values: set[str], fed: set[str | None] = frozenset()) -> bool:
+def kept_value(o: Outcome, values: set[str]) -> bool:
     """A value field outside any form that kept what was typed and did nothing else: nothing
     to judge. In a form, Enter submits it (the browser's implicit submission): a field whose
     Enter does nothing there has lost something that worked — except a text area, where Enter
-    is a new line in a form too, and a field of a form that works once all of it is filled
-    (`fed`: Enter in its first field alone met the others' `required`)."""
+    is a new line in a form too, and a field whose form the browser would not send yet (Enter
+    in a calculator's first field, its second field `required` and empty)."""
     return (
         o.action == "type"
         and o.control.selector in values
-        and (not o.control.in_form or o.control.tag == "textarea" or o.control.group in fed)
+        and (not o.control.in_form or o.control.tag == "textarea" or o.unsendable)
         and not (o.effects or o.enter_effects or o.visible_result or o.note)
     )
 

@@ -609,3 +609,26 @@ async def test_a_value_written_into_a_read_only_field_is_a_response(validity_jud
     assert _failing(dead, "interaction.responsive") or _failing(dead, "interaction.broken"), [
         (c.id, c.score, c.message) for c in dead.checks if c.dimension == "interaction"
     ]
+
+
+@pytest.mark.browser
+async def test_enter_held_back_by_the_browser_is_not_a_dead_field_but_swallowed_enter_is(
+    validity_judgments,
+):
+    """Enter in the BMI form's first field alone cannot send it (the second field is required
+    and empty): the browser's validation, not a dead field. Enter in an order form's only field
+    sends it; the twin whose field swallows Enter is caught (a first version excused every
+    field of a form whose button works, and missed this defect on a real app)."""
+    bmi = _v(validity_judgments, "tools/bmi")
+    ok = _v(validity_judgments, "tools/qty")
+    dead = _v(validity_judgments, "tools/qty_enter_ignored")
+    assert not _failing(bmi, "interaction.responsive")
+    assert not _failing(ok, "interaction.responsive"), [
+        (c.id, c.score, c.message) for c in ok.checks if c.dimension == "interaction"
+    ]
+    typed = [i for i in dead.interactions if i.selector == "#qty" and i.action == "type"]
+    assert typed and "enter:nothing" in typed[0].effect, dead.interactions
+    assert _failing(dead, "interaction.responsive"), [
+        (c.id, c.score, c.message) for c in dead.checks if c.dimension == "interaction"
+    ]
+    assert dead.score < ok.score, (ok.score, dead.score)
