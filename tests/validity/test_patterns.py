@@ -15,6 +15,11 @@ def _v(judgments, key):
     return v
 
 
+def _inter(v):
+    """The interaction checks' results (for assertion messages)."""
+    return [(c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"]
+
+
 def _failing(v, check_id):
     return [c for c in v.checks if c.id == check_id and c.score is not None and c.score < 1]
 
@@ -330,9 +335,7 @@ async def test_a_demo_forms_unread_field_is_not_a_dead_control(validity_judgment
     assert {"#email", "#password"} <= set(typed), typed
     assert "enter:nothing" in typed["#email"], typed
     for cid in ("interaction.flow", "interaction.responsive", "interaction.broken"):
-        assert _check(v, cid) and not _failing(v, cid), [
-            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
-        ]
+        assert _check(v, cid) and not _failing(v, cid), _inter(v)
 
 
 @pytest.mark.browser
@@ -344,9 +347,7 @@ async def test_a_readout_the_buttons_write_into_is_not_a_dead_control(validity_j
     clicked = {i.selector: i.effect for i in v.interactions if i.action == "click"}
     assert {"#smaller", "#larger"} <= set(clicked) and "dom" in clicked["#larger"], clicked
     for cid in ("interaction.responsive", "interaction.broken"):
-        assert _check(v, cid) and not _failing(v, cid), [
-            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
-        ]
+        assert _check(v, cid) and not _failing(v, cid), _inter(v)
 
 
 @pytest.mark.browser
@@ -362,12 +363,8 @@ async def test_a_button_that_clears_a_canvas_elsewhere_responds(validity_judgmen
     drew = [i.effect for i in v.interactions if i.action == "draw"]
     assert drew and "canvas" in drew[0], [(i.selector, i.effect) for i in v.interactions]
     for cid in ("interaction.responsive", "interaction.broken"):
-        assert _check(v, cid) and not _failing(v, cid), [
-            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
-        ]
-    assert _failing(dead, "interaction.responsive"), [
-        (c.id, c.score, c.message) for c in dead.checks if c.dimension == "interaction"
-    ]
+        assert _check(v, cid) and not _failing(v, cid), _inter(v)
+    assert _failing(dead, "interaction.responsive"), _inter(dead)
     assert dead.score < v.score, (v.score, dead.score)
 
 
@@ -381,9 +378,7 @@ async def test_a_field_waiting_under_its_icon_is_used_once_the_icon_opens_it(val
     typed = [s for s in steps if s[0] == "type"]
     assert typed and typed[0][2] and typed[0][2].startswith("click"), steps
     for cid in ("interaction.reachable", "interaction.responsive"):
-        assert _check(v, cid) and not _failing(v, cid), [
-            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
-        ]
+        assert _check(v, cid) and not _failing(v, cid), _inter(v)
 
 
 @pytest.mark.browser
@@ -396,9 +391,7 @@ async def test_a_vote_button_waiting_for_an_answer_is_tried_with_one(validity_ju
         (i.action, i.selector, i.effect) for i in v.interactions
     ]
     for cid in ("interaction.responsive", "interaction.broken"):
-        assert _check(v, cid) and not _failing(v, cid), [
-            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
-        ]
+        assert _check(v, cid) and not _failing(v, cid), _inter(v)
 
 
 @pytest.mark.browser
@@ -488,13 +481,9 @@ async def test_enter_in_a_plain_text_area_is_a_new_line_not_a_dead_field(validit
     typed = [i for i in v.interactions if i.action == "type" and i.selector == "#message"]
     assert typed, [(i.action, i.selector) for i in v.interactions]
     for cid in ("interaction.flow", "interaction.responsive"):
-        assert _check(v, cid) and not _failing(v, cid), [
-            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
-        ]
+        assert _check(v, cid) and not _failing(v, cid), _inter(v)
     for cid in ("interaction.flow", "interaction.responsive"):
-        assert _failing(dead, cid), [
-            (c.id, c.score, c.message) for c in dead.checks if c.dimension == "interaction"
-        ]
+        assert _failing(dead, cid), _inter(dead)
 
 
 @pytest.mark.browser
@@ -506,9 +495,7 @@ async def test_a_timers_pause_before_start_is_not_a_dead_control(validity_judgme
     dead = _v(validity_judgments, "timer/start_dead")
     assert [i for i in v.interactions if i.selector == "#pause"], v.interactions
     for cid in ("interaction.responsive", "interaction.broken"):
-        assert _check(v, cid) and not _failing(v, cid), [
-            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
-        ]
+        assert _check(v, cid) and not _failing(v, cid), _inter(v)
     resp = _failing(dead, "interaction.responsive")
     assert resp and "'Start' does nothing" in resp[0].message, resp
     assert dead.score < v.score, (v.score, dead.score)
@@ -521,12 +508,8 @@ async def test_a_contact_form_that_acknowledges_the_message_works(validity_judgm
     not show up", 0.7). The twin whose submit empties the form and says nothing is caught."""
     ok = _v(validity_judgments, "textarea/acknowledged")
     silent = _v(validity_judgments, "textarea/silent")
-    assert _check(ok, "interaction.flow") and not _failing(ok, "interaction.flow"), [
-        (c.id, c.score, c.message) for c in ok.checks if c.dimension == "interaction"
-    ]
-    assert _failing(silent, "interaction.flow"), [
-        (c.id, c.score, c.message) for c in silent.checks if c.dimension == "interaction"
-    ]
+    assert _check(ok, "interaction.flow") and not _failing(ok, "interaction.flow"), _inter(ok)
+    assert _failing(silent, "interaction.flow"), _inter(silent)
     assert silent.score < ok.score, (ok.score, silent.score)
 
 
@@ -555,12 +538,8 @@ async def test_a_cell_that_does_nothing_once_the_game_is_won_is_not_dead(validit
     v = _v(validity_judgments, "games/ttt")
     dead = _v(validity_judgments, "games/ttt_dead")
     for cid in ("interaction.broken", "interaction.responsive"):
-        assert _check(v, cid) and not _failing(v, cid), [
-            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
-        ]
-    assert _failing(dead, "interaction.responsive"), [
-        (c.id, c.score, c.message) for c in dead.checks if c.dimension == "interaction"
-    ]
+        assert _check(v, cid) and not _failing(v, cid), _inter(v)
+    assert _failing(dead, "interaction.responsive"), _inter(dead)
     assert dead.score < v.score - 0.1, (v.score, dead.score)
 
 
@@ -585,12 +564,8 @@ async def test_a_calculator_form_answers_with_its_result(validity_judgments):
     v = _v(validity_judgments, "tools/bmi")
     silent = _v(validity_judgments, "tools/bmi_silent")
     for cid in ("interaction.flow", "interaction.responsive"):
-        assert _check(v, cid) and not _failing(v, cid), [
-            (c.id, c.score, c.message) for c in v.checks if c.dimension == "interaction"
-        ]
-    assert _failing(silent, "interaction.flow"), [
-        (c.id, c.score, c.message) for c in silent.checks if c.dimension == "interaction"
-    ]
+        assert _check(v, cid) and not _failing(v, cid), _inter(v)
+    assert _failing(silent, "interaction.flow"), _inter(silent)
     assert silent.score < v.score, (v.score, silent.score)
 
 
@@ -606,9 +581,9 @@ async def test_a_value_written_into_a_read_only_field_is_a_response(validity_jud
     assert gen and "state" in gen[0].effect, gen
     for cid in ("interaction.broken", "interaction.responsive"):
         assert not _failing(v, cid), [(c.id, c.score, c.message) for c in v.checks if c.id == cid]
-    assert _failing(dead, "interaction.responsive") or _failing(dead, "interaction.broken"), [
-        (c.id, c.score, c.message) for c in dead.checks if c.dimension == "interaction"
-    ]
+    assert _failing(dead, "interaction.responsive") or _failing(dead, "interaction.broken"), _inter(
+        dead
+    )
 
 
 @pytest.mark.browser
@@ -623,12 +598,8 @@ async def test_enter_held_back_by_the_browser_is_not_a_dead_field_but_swallowed_
     ok = _v(validity_judgments, "tools/qty")
     dead = _v(validity_judgments, "tools/qty_enter_ignored")
     assert not _failing(bmi, "interaction.responsive")
-    assert not _failing(ok, "interaction.responsive"), [
-        (c.id, c.score, c.message) for c in ok.checks if c.dimension == "interaction"
-    ]
+    assert not _failing(ok, "interaction.responsive"), _inter(ok)
     typed = [i for i in dead.interactions if i.selector == "#qty" and i.action == "type"]
     assert typed and "enter:nothing" in typed[0].effect, dead.interactions
-    assert _failing(dead, "interaction.responsive"), [
-        (c.id, c.score, c.message) for c in dead.checks if c.dimension == "interaction"
-    ]
+    assert _failing(dead, "interaction.responsive"), _inter(dead)
     assert dead.score < ok.score, (ok.score, dead.score)
