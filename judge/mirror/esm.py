@@ -11,6 +11,7 @@ the store (`built/`), keyed by form, package version, subpath and esbuild versio
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import os
@@ -68,6 +69,12 @@ async def _tools(service: MirrorService) -> tuple[Path, Path, Path]:
     return tool, api.path, lexer.path
 
 
+@functools.cache
+def _builder_sha() -> str:
+    """The build script's own hash: a build made by an older script is not reused."""
+    return hashlib.sha256(_SCRIPT.read_bytes()).hexdigest()[:12]
+
+
 def _form(want: Want) -> str:
     return want.cdn if want.cdn in _TEMPLATES else "esm"
 
@@ -91,7 +98,9 @@ async def build_module(service: MirrorService, want: Want, pkg: Located) -> Path
     form, sub = _form(want), want.file
     pins, external = _args(want)
     args = esm_query(pins, external)
-    key = hashlib.sha256(f"{form}|{pkg.package}|{sub}|{args}|{ESBUILD}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(
+        f"{form}|{pkg.package}|{sub}|{args}|{ESBUILD}|{_builder_sha()}".encode()
+    ).hexdigest()[:24]
     out = service.root / "built" / f"{key}.js"
     if out.is_file():
         return out
@@ -122,7 +131,16 @@ async def build_module(service: MirrorService, want: Want, pkg: Located) -> Path
             ranges["react"] = pkg.version
         queries = await _carried(service, ranges, pins, external)
         text = await _run(
-            tool, api, lexer, service, pkg, sub, ranges, _TEMPLATES[form], queries, external
+            tool,
+            api,
+            lexer,
+            service,
+            pkg,
+            sub,
+            ranges,
+            _TEMPLATES[form],
+            queries,
+            (pins, external),
         )
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(".tmp")
@@ -164,8 +182,9 @@ async def _run(
     ranges: dict[str, str],
     template: str,
     queries: dict[str, str],
-    external: tuple[str, ...],
+    args: tuple[dict[str, str], tuple[str, ...]],
 ) -> str:
+    pins, external = args
     with tempfile.TemporaryDirectory(prefix="fjudge-esm-") as work:
         node_modules = Path(work) / "node_modules"
         link = node_modules / pkg.name
@@ -178,6 +197,8 @@ async def _run(
             "node_modules": str(node_modules),
             "name": pkg.name,
             "spec": pkg.name + (f"/{sub}" if sub else ""),
+            "version": pkg.version,
+            "self_query": esm_query(pins, external),
             "ranges": ranges,
             "url_template": template,
             "queries": queries,
@@ -213,9 +234,12 @@ async def module_response(
     path = await build_module(service, want, got)
     site.block(url, channel, "mirrored", package=got.package, file=f"{want.file or '.'} (esm)")
     headers = dict(_CORS, **{"Content-Type": "text/javascript; charset=utf-8"})
-    if want.spec != got.version:
+    extra = _form(want) == "esm" and bool(set(want.query) - {"deps", "external"})
+    if want.spec != got.version or extra:
         # A range (`react@18`): like esm.sh, a stub re-exporting the exact version's URL, so
-        # `react@18` and `react@18.3.1` are one module instance in the page.
+        # `react@18` and `react@18.3.1` are one module instance in the page. So is a URL with
+        # build options that change nothing here (`?dev`, `?target=es2022`): `react?dev` beside
+        # a react-dom that imports `react` would otherwise be a second React.
         sub = f"/{want.file}" if want.file else ""
         exact = _TEMPLATES[_form(want)].format(name=got.name, at=f"@{got.version}", sub=sub)
         exact += esm_query(*_args(want))

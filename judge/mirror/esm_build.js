@@ -37,7 +37,17 @@ const cdnDeps = {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith("/") || /^[a-z]+:/.test(args.path)) return { path: args.path, external: true };
       const [name] = pkgOf(args.path);
-      if (name === cfg.name) return undefined; // the package itself: bundled
+      if (args.path === cfg.spec) return undefined; // the module asked for: bundled
+      if (name === cfg.name) {
+        // Another entry of the same package (preact/hooks importing preact, three's addons
+        // importing three): the CDN URL of that entry at this version, as esm.sh does, so the
+        // page and this module share one instance (bundled, it was a second copy).
+        const sub = args.path.slice(name.length);
+        const url = cfg.url_template.replace("{name}", name).replace("{at}", "@" + cfg.version)
+          .replace("{sub}", sub) + cfg.self_query;
+        if (args.kind === "require-call") return { path: url, namespace: "cdn-shim" };
+        return { path: url, external: true };
+      }
       // esm.sh's `?external=`: the import stays bare, for the page's import map to resolve.
       const bare = cfg.external.includes("*") || cfg.external.includes(name);
       const url = bare ? args.path : depUrl(args.path);

@@ -48,6 +48,11 @@ CHECKS = {
     "esm_pinned": lambda f: (
         f["text"] == "Clicked 1 times" and f["cls"] == "btn on" and f["about"] == "About at /about"
     ),
+    # A package's other entries are one instance with it (preact/hooks, react-dom/client and
+    # react-dom's flushSync on the same root); `?dev` is the same module as without.
+    "esm_entries": lambda f: (
+        f["preact"] == "Preact 1" and f["react"] == "React 1" and f["flushed"] is True
+    ),
     "esm_forms": lambda f: (
         f.get("confetti") == "function"
         and f.get("chunk") == "[[1,2],[3,4]]"
