@@ -96,6 +96,22 @@ def test_pure_colour_fields_are_garish_and_accents_are_free():
     assert garishness(0.05) == 0.0 and 0 < garishness(0.3) < 1
 
 
+def test_tuned_brand_purples_are_not_pure_colour_but_css_primaries_are():
+    """Tailwind's purple-600 and violet-600 reach CIELAB chroma 102 inside the gamut (a login
+    page on an indigo-to-purple gradient read as 60% garish); CSS's named primaries and the
+    workbench's neon palette sit on the gamut's edge."""
+    from judge.visual.palette import neon_share
+
+    def share(hexes: list[str]) -> float:
+        rows = [[int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)] for h in hexes]
+        return neon_share(np.array([rows], dtype=np.float32))
+
+    brand = ["9333ea", "7c3aed", "4f46e5", "c026d3", "a855f7", "6366f1", "dc2626", "f97316"]
+    assert share(brand) == 0.0
+    pure = ["ff0000", "00ff00", "0000ff", "ff00ff", "ffff00", "ff00c8", "39ff14", "a100ff"]
+    assert share(pure) == 1.0
+
+
 def test_an_empty_shell_is_headings_and_a_panel_but_a_tile_board_is_content():
     from judge.checks.render import _shell
 
