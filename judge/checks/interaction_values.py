@@ -12,7 +12,9 @@ VALUE_FIELDS = {"number", "tel", "url", "password", "email"}  # settings, not En
 FIELD_EVENTS = {"keydown", "keyup", "keypress", "input", "change", "submit"}
 KEY_EVENTS = {"keydown", "keyup", "keypress"}
 # Controls with nothing to act on until something runs or was done (see idle_verb).
-_IDLE_VERBS = re.compile(r"^\W*(pause|stop|undo|redo|lap|reset|clear)\b", re.IGNORECASE)
+# Not Reset or Clear: a working one still redraws or rewrites on an empty page (clearRect,
+# innerHTML = ""), and one that does nothing there is as likely broken (a paint app's Clear).
+_IDLE_VERBS = re.compile(r"^\W*(pause|stop|undo|redo|lap)\b", re.IGNORECASE)
 
 
 def value_fields(acted: list[Outcome], controls: list[Control], info) -> set[str]:
@@ -76,9 +78,9 @@ def kept_value(o: Outcome, values: set[str]) -> bool:
 
 
 def idle_verb(o: Outcome) -> bool:
-    """A Pause, Stop, Lap, Undo, Redo, Reset or Clear pressed on the page as loaded: nothing
-    runs yet and nothing was done, so it has nothing to act on — a timer's Pause (a stopwatch's
-    Lap) before Start doing nothing is the app working. Left unjudged on a page whose other controls respond (on a page where nothing
+    """A Pause, Stop, Lap, Undo or Redo pressed on the page as loaded: nothing runs yet and
+    nothing was done, so it has nothing to act on — a timer's Pause (a stopwatch's Lap) before
+    Start doing nothing is the app working. Left unjudged on a page whose other controls respond (on a page where nothing
     responds, it counts as dead like the rest)."""
     return (
         o.action == "click"
