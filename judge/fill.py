@@ -40,6 +40,10 @@ ACTION_TIMEOUT_MS = 5000
 _UNSENDABLE_JS = "(e) => !!e.form && Array.from(e.form.elements).some((x) => x.willValidate && !x.validity.valid)"
 
 
+# A field as filling needs it, in one round trip: tag, type, min, max.
+_FIELD_JS = "(e) => [e.tagName, (e.getAttribute('type') || '').toLowerCase(), e.min, e.max]"
+
+
 def _number(bounds: list[str]) -> str:
     """A number the field accepts: 42, else the middle of its min..max (a height field that
     starts at 50 refused 42, and the form was never sent)."""
@@ -105,15 +109,12 @@ async def send_form(
         el = loc.nth(i)
         with contextlib.suppress(Exception):
             if await el.is_visible() and await el.is_editable():
-                t = (await el.get_attribute("type") or "").lower()
+                tag, t, lo, hi = await el.evaluate(_FIELD_JS)
                 if t in ("", "text", "email", "search", "number", "url", "tel", "password"):
-                    value = _FILL.get(t, marker)
-                    if t == "number":
-                        value = _number(await el.evaluate("(e) => [e.min, e.max]"))
+                    value = _number([lo, hi]) if t == "number" else _FILL.get(t, marker)
                     await el.fill(value, timeout=ACTION_TIMEOUT_MS)
                     typed.append(value)
-                    area = await el.evaluate("(e) => e.tagName === 'TEXTAREA'")
-                    kinds.add("textarea" if area else t)
+                    kinds.add("textarea" if tag == "TEXTAREA" else t)
     # A form that sends (a message, a sign-up: email, phone, password or a text area) or
     # computes (numbers, a URL to shorten) answers with new words, not with what was typed;
     # a to-do's add form (free text only) must show its item.

@@ -84,13 +84,14 @@ def _args(want: Want) -> tuple[dict[str, str], tuple[str, ...]]:
     return esm_args(want.query) if _form(want) == "esm" else ({}, ())
 
 
-def _declared(meta: dict) -> set[str]:
-    names: set[str] = set()
+def _dependencies(manifest: dict) -> dict[str, str]:
+    """Every package a manifest depends on, with its range (a plain dependency's wins)."""
+    ranges: dict[str, str] = {}
     for field in ("optionalDependencies", "peerDependencies", "dependencies"):
-        deps = meta.get(field)
+        deps = manifest.get(field)
         if isinstance(deps, dict):
-            names.update(k for k, v in deps.items() if isinstance(v, str))
-    return names
+            ranges.update({k: v for k, v in deps.items() if isinstance(v, str)})
+    return ranges
 
 
 async def build_module(service: MirrorService, want: Want, pkg: Located) -> Path:
@@ -111,12 +112,7 @@ async def build_module(service: MirrorService, want: Want, pkg: Located) -> Path
         if service.offline:
             raise Miss("offline", f"{pkg.package}: no built module in the store (--offline)")
         tool, api, lexer = await _tools(service)
-        manifest = service.store.manifest(pkg.name, pkg.version)
-        ranges: dict[str, str] = {}
-        for field in ("optionalDependencies", "peerDependencies", "dependencies"):
-            deps = manifest.get(field)
-            if isinstance(deps, dict):
-                ranges.update({k: v for k, v in deps.items() if isinstance(v, str)})
+        ranges = _dependencies(service.store.manifest(pkg.name, pkg.version))
         ranges.update({k: v for k, v in pins.items() if k in ranges})
         # Exact versions in dependency URLs: every importer of React then names the same URL,
         # so the browser loads one React (a range in the URL would be a second instance).
@@ -163,7 +159,7 @@ async def _carried(
             await service.packages.ensure(dep, version)
         except Miss:
             continue
-        names = _declared(service.store.manifest(dep, version))
+        names = set(_dependencies(service.store.manifest(dep, version)))
         q = esm_query(
             {k: v for k, v in pins.items() if k in names}, [e for e in external if e in names]
         )

@@ -23,12 +23,9 @@ function pkgOf(spec) {
   return [parts.slice(0, n).join("/"), parts.slice(n).join("/")];
 }
 
-function depUrl(spec) {
-  const [name, sub] = pkgOf(spec);
-  const range = cfg.ranges[name] || "";
-  const at = range ? "@" + encodeURIComponent(range) : "";
-  const url = cfg.url_template.replace("{name}", name).replace("{at}", at).replace("{sub}", sub ? "/" + sub : "");
-  return url + (cfg.queries[name] || "");
+function cdnUrl(name, version, sub, query) {
+  const at = version ? "@" + encodeURIComponent(version) : "";
+  return cfg.url_template.replace("{name}", name).replace("{at}", at).replace("{sub}", sub ? "/" + sub : "") + (query || "");
 }
 
 const cdnDeps = {
@@ -36,21 +33,19 @@ const cdnDeps = {
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith("/") || /^[a-z]+:/.test(args.path)) return { path: args.path, external: true };
-      const [name] = pkgOf(args.path);
       if (args.path === cfg.spec) return undefined; // the module asked for: bundled
+      const [name, sub] = pkgOf(args.path);
+      let url;
       if (name === cfg.name) {
         // Another entry of the same package (preact/hooks importing preact, three's addons
         // importing three): the CDN URL of that entry at this version, as esm.sh does, so the
         // page and this module share one instance (bundled, it was a second copy).
-        const sub = args.path.slice(name.length);
-        const url = cfg.url_template.replace("{name}", name).replace("{at}", "@" + cfg.version)
-          .replace("{sub}", sub) + cfg.self_query;
-        if (args.kind === "require-call") return { path: url, namespace: "cdn-shim" };
-        return { path: url, external: true };
+        url = cdnUrl(name, cfg.version, sub, cfg.self_query);
+      } else if (cfg.external.includes("*") || cfg.external.includes(name)) {
+        url = args.path; // esm.sh's `?external=`: left bare, for the page's import map
+      } else {
+        url = cdnUrl(name, cfg.ranges[name], sub, cfg.queries[name]);
       }
-      // esm.sh's `?external=`: the import stays bare, for the page's import map to resolve.
-      const bare = cfg.external.includes("*") || cfg.external.includes(name);
-      const url = bare ? args.path : depUrl(args.path);
       // require() of another package: an ESM shim esbuild can wrap for CommonJS callers.
       if (args.kind === "require-call") return { path: url, namespace: "cdn-shim" };
       return { path: url, external: true };
