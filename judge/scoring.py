@@ -1,20 +1,24 @@
 """Aggregation: check results (+ probes, + the agent's dimensions) → dimensions → one score.
 
 The rules, in order (README "Scoring"):
-1. Per dimension, the weighted mean of its scored results; a result scoring s weighs
-   w·(1 + k·(1 - s)) so one clear defect is not averaged away (`rubric.defect_emphasis[0]`).
+1. Per dimension, the emphasised mean of its scored results (`emphasised`, steepness
+   `rubric.defect_emphasis[0]`): one clear defect is not averaged away by many passing results,
+   and raising any result never lowers the mean. (The rule before rubric 1.7 weighed a result
+   scoring s by w·(1 + k·(1 − s)); that is not monotone — a result rising from 0.85 to 1 could
+   lower a dimension that already held a 0 — so a milder defect could score above a cleaner page.)
 2. The `task` dimension is the pass fraction of the decided task probes, the same number the
    reward policy uses (`probe_fraction`).
 3. Hybrid mode: per dimension both judges scored, (1 - w)·deterministic + w·agent with
    w = `rubric.hybrid.agent_weight`; a dimension only one judge scored takes that score.
    Agent mode: the agent's dimensions only.
-4. The total is the rubric-weighted mean of the dimensions (with `defect_emphasis[1]`).
+4. The total is the rubric-weighted emphasised mean of the dimensions (`defect_emphasis[1]`).
 5. Gates raised by results cap the total and every dimension, per viewport too; a fatal
    result sets all of them to 0.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,11 +41,21 @@ class Aggregate:
     fatal: CheckResult | None = None
 
 
-def _weighted(pairs: list[tuple[float, float]]) -> float | None:
+def emphasised(pairs: list[tuple[float, float]], a: float) -> float | None:
+    """1 − the log-mean-exp of the deficits (1 − s) with steepness `a`; None without weight.
+
+    A clear defect is not averaged away (one 0 among nine 1s gives 0.49 at a = 4.4, not 0.9),
+    yet the mean is monotone in every score — raising any result never lowers it — and equal
+    scores average to themselves. a = 0 is the plain weighted mean.
+    """
     total = sum(w for _, w in pairs)
     if total <= 0:
         return None
-    return sum(s * w for s, w in pairs) / total
+    if a <= 0:
+        return sum(s * w for s, w in pairs) / total
+    # 1 − ln(mean e^{a·d}) / a, written with e^{a·(d − 1)} = e^{−a·s} so no term exceeds 1.
+    m = sum(w * math.exp(-a * s) for s, w in pairs) / total
+    return min(1.0, max(0.0, -math.log(m) / a))
 
 
 def dimension_scores(
@@ -54,11 +68,10 @@ def dimension_scores(
             continue
         if viewport is not None and r.viewport != viewport:
             continue
-        w = rubric.check_weight(r.id, r.weight) * (1 + rubric.defect_emphasis[0] * (1 - r.score))
-        buckets[r.dimension].append((r.score, w))
+        buckets[r.dimension].append((r.score, rubric.check_weight(r.id, r.weight)))
     out = {}
     for dim in rubric.dimensions:
-        value = _weighted(buckets.get(dim, []))
+        value = emphasised(buckets.get(dim, []), rubric.defect_emphasis[0])
         if value is not None:
             out[dim] = round(value, 4)
     return out
@@ -92,13 +105,10 @@ def blend(
 
 def overall(dimensions: dict[str, float], rubric: Rubric) -> float:
     """Rubric-weighted mean of the dimensions that could be scored."""
-    k = rubric.defect_emphasis[1]
     pairs = [
-        (s, rubric.dimensions[d].weight * (1 + k * (1 - s)))
-        for d, s in dimensions.items()
-        if d in rubric.dimensions
+        (s, rubric.dimensions[d].weight) for d, s in dimensions.items() if d in rubric.dimensions
     ]
-    value = _weighted(pairs)
+    value = emphasised(pairs, rubric.defect_emphasis[1])
     return 0.0 if value is None else value
 
 

@@ -92,8 +92,9 @@ class Rubric(_M):
     )
     defect_emphasis: tuple[float, float] = Field(
         (0.0, 0.0),
-        description="(checks, dimensions): a result with score s weighs w*(1 + k*(1 - s)) in "
-        "its mean, so one clear defect is not averaged away by many passing results.",
+        description="(checks, dimensions): steepness a of the emphasised mean "
+        "1 - ln(sum w*e^(a*(1 - s)) / sum w) / a, so one clear defect is not averaged away by "
+        "many passing results while raising any result never lowers the mean; 0 = plain mean.",
     )
     budgets: Budgets = Field(default_factory=Budgets)
     gates: Gates = Field(default_factory=Gates)

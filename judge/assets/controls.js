@@ -273,11 +273,11 @@
         if (out.length >= max) break;
         const cs = getComputedStyle(el);
         if (cs.visibility === "hidden") continue;
-        // A field that is itself display:none is listed (as hidden): the page may have lost
-        // its main input. Anything else not displayed is simply not there.
+        // A field (text or slider) that is itself display:none is listed (as hidden): the page
+        // may have lost its main input. Anything else not displayed is simply not there.
         if (cs.display === "none" && !/^(INPUT|TEXTAREA)$/.test(el.tagName)) continue;
         let kind = kindOf(el, cs);
-        if (cs.display === "none" && kind !== "text") continue;
+        if (cs.display === "none" && kind !== "text" && kind !== "range") continue;
         if (!kind && !hovers.has(el)) continue;
         const native = /^(BUTTON|A|INPUT|SELECT|TEXTAREA|SUMMARY)$/.test(el.tagName) || el.hasAttribute("role");
         // A generic element that merely delegates clicks to controls inside is not a control.

@@ -12,6 +12,9 @@ from judge.prober import Outcome
 from judge.schema import CheckResult, Evidence
 
 DIM = "interaction"
+# Controls that take a value from the person — what an app is usually for. A slider counts as
+# much as a text field: a one-slider app with its slider disabled or gone offers nothing.
+VALUE_KINDS = ("text", "range")
 
 
 def weight(c: Control) -> float:
@@ -47,14 +50,25 @@ def unusable_controls(the_plan: Plan, outcomes: list[Outcome]) -> list[Outcome]:
     for c in the_plan.covered:
         if c.selector not in seen:
             out.append(Outcome(c, "type" if c.kind == "text" else "click", note="unreachable"))
-    out += [Outcome(c, "type", note="cannot be used") for c in _unusable_fields(the_plan, outcomes)]
+    out += [
+        Outcome(c, "type" if c.kind == "text" else "slide", note="cannot be used")
+        for c in _unusable_fields(the_plan, outcomes)
+    ]
     return out
 
 
 def _unusable_fields(the_plan: Plan, outcomes: list[Outcome]) -> list[Control]:
-    """Text fields nobody can type into: disabled ones shown on the page, then taken-away ones."""
+    """Fields nobody can type into or slide: disabled ones shown on the page (a slider only
+    when the page's code listens to it — a disabled one can be a display), then taken-away ones."""
     exercised = {o.control.selector for o in outcomes}
-    off = [c for c in the_plan.controls if c.kind == "text" and c.reach == "ok" and c.disabled]
+    off = [
+        c
+        for c in the_plan.controls
+        if c.kind in VALUE_KINDS
+        and c.reach == "ok"
+        and c.disabled
+        and (c.kind == "text" or c.listened or c.in_form)
+    ]
     return off + [c for c in the_plan.hidden if _taken_away(c, exercised)]
 
 
@@ -98,7 +112,7 @@ def _taken_away(c: Control, exercised: set[str]) -> bool:
     itself — its own display:none while its container shows — and no step revealed. Fields
     hidden by design sit in a closed container (a panel, a dialog, a collapsed search)."""
     return (
-        c.kind == "text"
+        c.kind in VALUE_KINDS
         and c.reach == "hidden"
         and c.hidden_why == "hidden itself"
         and (c.listened or c.in_form)
@@ -107,21 +121,21 @@ def _taken_away(c: Control, exercised: set[str]) -> bool:
 
 
 def disabled(the_plan: Plan, outcomes: list[Outcome], vp: str | None) -> CheckResult:
-    """Text fields that are there to be typed into but cannot be: disabled, or taken away."""
+    """Fields that are there to be typed into or slid but cannot be: disabled, or taken away."""
     off = _unusable_fields(the_plan, outcomes)
-    shown = [c for c in the_plan.controls if c.kind == "text" and c.reach == "ok"]
+    shown = [c for c in the_plan.controls if c.kind in VALUE_KINDS and c.reach == "ok"]
     fields = shown + [c for c in off if c.reach == "hidden"]
     if not fields:
-        return result("interaction.disabled", DIM, None, "no text fields")
+        return result("interaction.disabled", DIM, None, "no text fields or sliders")
     if not off:
-        return result("interaction.disabled", DIM, 1.0, f"all {len(fields)} text field(s) usable")
+        return result("interaction.disabled", DIM, 1.0, f"all {len(fields)} field(s) usable")
     share = len(off) / len(fields)
     return result(
         "interaction.disabled",
         DIM,
         max(0.0, 1.0 - 0.8 * share),
-        f"{len(off)} of {len(fields)} text field(s) cannot be used (disabled or hidden although "
-        f"the page's code uses them): nobody can type into '{off[0].label or off[0].selector}'",
+        f"{len(off)} of {len(fields)} field(s) cannot be used (disabled or hidden although the "
+        f"page's code uses them): nobody can use '{off[0].label or off[0].selector}'",
         severity="major",
         evidence=[
             Evidence(viewport=vp, selector=c.selector, bbox=c.bbox, detail="disabled")

@@ -117,3 +117,30 @@ def test_disabled_check_globs_drop_results_and_whole_checks():
     r = RUBRIC.model_copy(update={"disabled_checks": ["interaction.*", "layout.overlap"]})
     assert not r.spec_enabled("interaction") and not r.check_enabled("interaction.broken")
     assert r.spec_enabled("layout.overflow") and not r.check_enabled("layout.overlap")
+
+
+def test_raising_any_result_never_lowers_the_score():
+    """The emphasised mean is monotone. The rule before rubric 1.7 (a result scoring s weighs
+    w·(1 + 8·(1 − s))) was not: beside a 0 and a 1, a third result rising from 0.85 to 1.0
+    lowered the mean of the three from 0.235 to 0.182."""
+    base = [_r("layout.overflow", "layout", 0.0), _r("layout.overlap", "layout", 1.0)]
+    worse = aggregate([*base, _r("layout.clipped", "layout", 0.85)], RUBRIC, ["desktop"])
+    better = aggregate([*base, _r("layout.clipped", "layout", 1.0)], RUBRIC, ["desktop"])
+    assert better.dimensions["layout"] > worse.dimensions["layout"]
+    assert better.score > worse.score
+    grid = [i / 10 for i in range(11)]
+    for a in grid:
+        for b in grid:
+            for c in grid[:-1]:
+                rs = [_r("x.a", "layout", a), _r("x.b", "layout", b)]
+                lo = aggregate([*rs, _r("x.c", "layout", c)], RUBRIC, ["desktop"])
+                hi = aggregate([*rs, _r("x.c", "layout", c + 0.1)], RUBRIC, ["desktop"])
+                assert hi.dimensions["layout"] >= lo.dimensions["layout"], (a, b, c)
+
+
+def test_one_clear_defect_is_not_averaged_away_and_equal_scores_average_to_themselves():
+    passing = [_r(f"layout.c{i}", "layout", 1.0) for i in range(9)]
+    one_zero = aggregate([*passing, _r("layout.bad", "layout", 0.0)], RUBRIC, ["desktop"])
+    assert one_zero.dimensions["layout"] == pytest.approx(0.5, abs=0.01)
+    even = aggregate([_r(f"layout.c{i}", "layout", 0.7) for i in range(5)], RUBRIC, ["desktop"])
+    assert even.dimensions["layout"] == pytest.approx(0.7)

@@ -603,3 +603,19 @@ async def test_enter_held_back_by_the_browser_is_not_a_dead_field_but_swallowed_
     assert typed and "enter:nothing" in typed[0].effect, dead.interactions
     assert _failing(dead, "interaction.responsive"), _inter(dead)
     assert dead.score < ok.score, (ok.score, dead.score)
+
+
+@pytest.mark.browser
+async def test_the_one_slider_disabled_or_taken_away_scores_below_the_working_page(
+    validity_judgments,
+):
+    """A one-slider app (type size preview) whose slider is disabled, or hidden by a stray
+    rule, offers nothing to do: it must not score like the working page because nothing is
+    left to fail (text fields were covered, sliders were not: the judge saw 'no controls')."""
+    working = _v(validity_judgments, "slider/working")
+    for cid in ("interaction.responsive", "interaction.disabled"):
+        assert _check(working, cid) and not _failing(working, cid), _inter(working)
+    for variant in ("disabled", "hidden"):
+        broken = _v(validity_judgments, f"slider/{variant}")
+        assert _failing(broken, "interaction.disabled"), (variant, _inter(broken))
+        assert broken.score < working.score - 0.05, (variant, working.score, broken.score)
