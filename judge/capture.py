@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from playwright.async_api import Browser, BrowserContext, Page, Request, Route, WebSocketRoute
 
+from judge.dialogs import close_blocking_dialog
 from judge.jsassets import evaluate_json, script
 from judge.mirror.tables import KNOWN_HOSTS
 from judge.preview import PLACEHOLDER_PNG, Site
@@ -233,6 +234,7 @@ async def load(s: PageSession, timeout: float) -> None:
             raise
         s.events.load_timed_out = True
     await settle(s, max(0.5, deadline - loop.time()))
+    s.events.blocking_dialog = await close_blocking_dialog(s.page)
 
 
 async def settle(s: PageSession, timeout: float) -> None:

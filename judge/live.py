@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from judge.capture import settle
+from judge.dialogs import close_blocking_dialog
 from judge.docwatch import IS_MARKED_JS, MARK_JS, OwnNavigations, ask, await_new_document
 
 if TYPE_CHECKING:
@@ -136,6 +137,7 @@ class LivePage:
                     raise
                 continue
             if last or not await self._overtaken(response, start, end):
+                await close_blocking_dialog(self.page)  # as it was closed after the first load
                 return
 
     async def _overtaken(self, response: Response | None, start: int, end: float) -> bool:

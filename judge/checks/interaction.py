@@ -212,7 +212,9 @@ def _responsive(
     )
     main = forms + others[: max(2, MAIN_CONTROLS - len(forms))]
     total = sum(weight(o.control) for o in main)
-    good = [o for o in main if _responded(o) and not o.errors]
+    # An error thrown by a control that visibly responded is interaction.errors' finding, not a
+    # dead control here too (a code box that advances focus, and throws at the last box).
+    good = [o for o in main if _responded(o)]
     share = sum(weight(o.control) for o in good) / total if total else 0.0
     return result(
         "interaction.responsive",
@@ -226,7 +228,7 @@ def _responsive(
 
 
 def _first_dead(main: list[Outcome]) -> str:
-    o = next((o for o in main if not _responded(o) or o.errors), None)
+    o = next((o for o in main if not _responded(o)), None)
     if o is None:
         return "one"
     c = o.control
@@ -317,8 +319,17 @@ def _errors(acted: list[Outcome], vp: str | None) -> CheckResult:
 
 
 def _flow_score(o: Outcome, values: set[str]) -> tuple[float, str]:
-    if o.errors:
-        return 0.0, "throws an error"
+    score, why = _flow_seen(o, values)
+    if o.errors:  # counted in full by interaction.errors; here only as a flaw of the flow
+        return (
+            (min(score, 0.7), f"{why}, but throws an error")
+            if score
+            else (0.0, f"{why} (throws an error)")
+        )
+    return score, why
+
+
+def _flow_seen(o: Outcome, values: set[str]) -> tuple[float, str]:
     if o.note == "typing does not reach the field":
         return 0.0, "does not accept typing"
     if o.visible_result or "dialog" in o.effects:

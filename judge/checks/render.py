@@ -172,8 +172,24 @@ def _overlay_roots(elements: list[ElementInfo]) -> dict[str, str]:
 
 @check("render.overlay", DIM, order=12)
 async def overlay(ctx: CheckContext) -> list[CheckResult]:
-    """Content hidden behind an overlay: one element covers most of the viewport and the text."""
+    """Content hidden behind an overlay: one element covers most of the viewport and the text.
+
+    A dialog over the page on load that the judge closed (judge.dialogs) is not hiding the
+    page — the captures show what is behind it — but it is what a visitor met first: noted."""
     out = []
+    d = ctx.events.blocking_dialog
+    if d is not None and d.closed:
+        out.append(
+            result(
+                "render.overlay",
+                DIM,
+                0.8,
+                f"a dialog covered the page on load ('{d.text[:60]}'); closed with "
+                f"'{d.control}', the page behind it is judged",
+                severity="minor",
+                evidence=[Evidence(selector=d.dialog, detail=f"closed with '{d.control}'")],
+            )
+        )
     for cap in ctx.captures.values():
         vp_area = cap.width * cap.height
         covered = [e for e in cap.elements if e.covered_by and (e.text or e.clickable)]
@@ -193,7 +209,12 @@ async def overlay(ctx: CheckContext) -> list[CheckResult]:
                         "render.overlay",
                         DIM,
                         0.2,
-                        f"{cap.name}: {worst[1]} of {len(texts)} text/controls hidden behind {sel}",
+                        f"{cap.name}: {worst[1]} of {len(texts)} text/controls hidden behind {sel}"
+                        + (
+                            f" (its '{d.control}' does not close it)"
+                            if d is not None and not d.closed
+                            else ""
+                        ),
                         viewport=cap.name,
                         severity="major",
                         evidence=[

@@ -25,7 +25,7 @@ from judge.schema.calibration import (
     RatingLabel,
 )
 from judge.schema.evaluation import EvalItem
-from judge.schema.observation import ElementInfo, PageEvents, ViewportCapture
+from judge.schema.observation import ClosedDialog, ElementInfo, PageEvents, ViewportCapture
 from judge.schema.options import JudgeOptions, default_cache_dir
 from judge.schema.parts import VerdictParts
 from judge.schema.reward import (
@@ -107,6 +107,7 @@ __all__ = [
     "JudgeInfo",
     "Model",
     "PageEvents",
+    "ClosedDialog",
     "ProbeResult",
     "ProbeStep",
     "ProbeStepSpec",

@@ -85,6 +85,15 @@ class ViewportCapture(Model):
     elements: list[ElementInfo] = Field(default_factory=list)
 
 
+class ClosedDialog(Model):
+    """A dialog that blocked the page on load, and the control that closed it (judge.dialogs)."""
+
+    dialog: str = Field(description="CSS path of the dialog (its outermost fixed box).")
+    text: str = Field(description="The start of its text.")
+    control: str = Field(description="The label of the control clicked to close it.")
+    closed: bool = Field(description="Whether the click closed it (false: it stayed).")
+
+
 class PageEvents(Model):
     """What happened while the page loaded and was exercised."""
 
@@ -94,5 +103,8 @@ class PageEvents(Model):
     failed_own_requests: list[str] = Field(default_factory=list, description="404s etc.")
     blocked: list[BlockedRequest] = Field(default_factory=list)
     dialogs: list[str] = Field(default_factory=list)
+    blocking_dialog: ClosedDialog | None = Field(
+        None, description="A dialog over the page on load that the judge closed (or tried to)."
+    )
     crashed: bool = False
     load_timed_out: bool = False

@@ -619,3 +619,39 @@ async def test_the_one_slider_disabled_or_taken_away_scores_below_the_working_pa
         broken = _v(validity_judgments, f"slider/{variant}")
         assert _failing(broken, "interaction.disabled"), (variant, _inter(broken))
         assert broken.score < working.score - 0.05, (variant, working.score, broken.score)
+
+
+@pytest.mark.browser
+async def test_a_newsletter_pop_up_is_closed_and_the_shop_behind_it_judged(validity_judgments):
+    """A pop-up over the page on load is closed the way a visitor closes it (its ×) and the
+    shop behind it is judged — it hid every control and scored like a broken page (0.63 on a
+    working shop). It is still noted. A pop-up whose × does nothing stays, and is caught."""
+    shop = _v(validity_judgments, "dialog/newsletter")
+    stuck = _v(validity_judgments, "dialog/stuck")
+    noted = [c for c in _check(shop, "render.overlay") if c.score < 1]
+    assert len(noted) == 1 and "closed with 'Close'" in noted[0].message, noted
+    assert noted[0].score >= 0.8 and noted[0].severity == "minor"
+    for cid in ("interaction.reachable", "interaction.responsive", "layout.overlap"):
+        assert _check(shop, cid) and not _failing(shop, cid), (cid, _inter(shop))
+    basket = [i for i in shop.interactions if i.selector.startswith("#grid")]
+    assert basket and basket[0].effect, [(i.selector, i.effect) for i in shop.interactions]
+    hidden = [c for c in _check(stuck, "render.overlay") if c.score <= 0.2]
+    assert hidden and "does not close it" in hidden[0].message, _check(stuck, "render.overlay")
+    assert stuck.score < shop.score - 0.15, (shop.score, stuck.score)
+
+
+@pytest.mark.browser
+async def test_an_error_thrown_after_a_form_visibly_worked_is_counted_once(validity_judgments):
+    """A guest book adds the entry, then an analytics call that was never included throws: the
+    entry shows, so the form works and the error is interaction.errors' finding — not also a
+    dead control and a failed flow (one console error cost three results: a code-entry app that
+    throws at its last box scored 0.13 below its twin whose handlers were all dead). The twin
+    whose form does nothing is still caught, and scores below."""
+    throws = _v(validity_judgments, "errors/throws")
+    dead = _v(validity_judgments, "errors/dead")
+    assert _failing(throws, "interaction.errors"), _inter(throws)
+    assert not _failing(throws, "interaction.responsive"), _inter(throws)
+    flow = _check(throws, "interaction.flow")
+    assert flow and flow[0].score >= 0.7 and "throws an error" in flow[0].message, _inter(throws)
+    assert _failing(dead, "interaction.responsive"), _inter(dead)
+    assert dead.score < throws.score, (throws.score, dead.score)
