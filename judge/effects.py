@@ -42,6 +42,8 @@ class Outcome:
     # Text fields: the field's form would not be sent yet when Enter was pressed (another field
     # `required` and still empty): the browser's validation, not the page, held Enter back.
     unsendable: bool = False
+    # A text area that took Enter as a new line: the browser's own behaviour, not prevented.
+    newline: bool = False
 
     @property
     def responded(self) -> bool:

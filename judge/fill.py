@@ -24,6 +24,15 @@ _FILL = {
     "tel": "5550100",
     "password": "Probe-123!",
 }
+# Dates and times a booking form asks for (its `min` — often today — or `max` if it sets one):
+# left empty, a `required` one holds the whole form back.
+_WHEN = {
+    "date": "2025-02-14",
+    "time": "19:30",
+    "datetime-local": "2025-02-14T19:30",
+    "month": "2025-02",
+    "week": "2025-W07",
+}
 
 
 # Real-time cap on waiting for a submit's first DOM change (the usual one: pagereads.WAIT_MS).
@@ -86,6 +95,9 @@ async def type_and_enter(page: Page, c: Control, out: Outcome) -> dict[str, Any]
     await page.keyboard.press("Enter")
     end = await wait_change(page, SUBMIT_WAIT_MS)
     out.enter_effects = ["navigation"] if end is None else diff(mid, end, c.selector)
+    if end is not None and c.tag == "textarea":
+        with contextlib.suppress(Exception):
+            out.newline = "\n" in await field.input_value(timeout=ACTION_TIMEOUT_MS)
     if end is not None and fresh:
         out.visible_result = await shown(page, fresh)
     return end
@@ -115,6 +127,8 @@ async def send_form(
                     await el.fill(value, timeout=ACTION_TIMEOUT_MS)
                     typed.append(value)
                     kinds.add("textarea" if tag == "TEXTAREA" else t)
+                elif t in _WHEN:
+                    await el.fill(lo or hi or _WHEN[t], timeout=ACTION_TIMEOUT_MS)
     # A form that sends (a message, a sign-up: email, phone, password or a text area) or
     # computes (numbers, a URL to shorten) answers with new words, not with what was typed;
     # a to-do's add form (free text only) must show its item.

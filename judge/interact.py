@@ -56,6 +56,7 @@ class Control:
     label: str = ""
     disabled: bool = False
     looks_disabled: bool = False
+    pointer: bool = True  # drawn with a pointer cursor (or given a role): it invites a click
     hover: bool = False
     listened: bool = False
     listens: list[str] = field(default_factory=list)

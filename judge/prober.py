@@ -42,6 +42,9 @@ def _idle_click(o: Outcome, step: Step) -> bool:
 # longest usual duration plus its delay).
 REVEAL_MS = 1200
 QUIET_MS = 2000  # virtual time watching the page do nothing: what changes on its own
+# Tried in turn on a page that listens for keys: arrows (games, sliders), a letter (word games,
+# shortcuts), Enter and Space (start, play), until one does something.
+PAGE_KEYS = ("ArrowRight", "KeyA", "Enter", "Space", "ArrowUp")
 MAX_PICKS = 4  # options a tester picks before pressing a button that waits for answers
 FRESH_ACTIONS = {"flow", "type"}  # primary functions: judged on a page in its first state
 # Before a step on the page the last step left: focus off, and transitions the last step
@@ -309,10 +312,27 @@ class Prober:
             await page.drag_and_drop(c.selector, step.target.selector, timeout=ACTION_TIMEOUT_MS)
             return await wait_change(self.page)
         if action == "key":
-            await page.mouse.click(2, 2)  # focus the document, not a field
-            await page.keyboard.press("KeyA")
-            return await wait_change(self.page)
+            return await self._keys()
         raise ValueError(f"cannot {action} {c.kind}")
+
+    async def _keys(self) -> dict[str, Any] | None:
+        """Keys a page listening on the document is likely to want, until one does something:
+        a game moves on arrows (2048 ignores 'A'), a word game types letters, a player starts
+        on Enter. A key that only scrolled the page (the browser's own doing) is not an answer,
+        and the scroll is undone."""
+        page = self.page
+        await page.mouse.click(2, 2)  # focus the document, not a field
+        s0 = await state_of(page)
+        s1 = s0
+        for key in PAGE_KEYS:
+            await page.keyboard.press(key)
+            s1 = await wait_change(page)
+            if s1 is None or set(diff(s0, s1, "body")) - {"scroll", "focus"}:
+                return s1
+        if s0 and s1 and s1["scroll"] != s0["scroll"]:
+            await page.evaluate("([x, y]) => window.scrollTo(x, y)", s0["scroll"])
+            s1 = await state_of(page)
+        return s1
 
     async def _answer_first(
         self, c: Control, at: tuple[float, float], out: Outcome

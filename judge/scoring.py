@@ -1,11 +1,12 @@
 """Aggregation: check results (+ probes, + the agent's dimensions) → dimensions → one score.
 
 The rules, in order (README "Scoring"):
-1. Per dimension, the emphasised mean of its scored results (`emphasised`, steepness
-   `rubric.defect_emphasis[0]`): one clear defect is not averaged away by many passing results,
-   and raising any result never lowers the mean. (The rule before rubric 1.7 weighed a result
-   scoring s by w·(1 + k·(1 − s)); that is not monotone — a result rising from 0.85 to 1 could
-   lower a dimension that already held a 0 — so a milder defect could score above a cleaner page.)
+1. Per dimension, the emphasised mean of its scored results (`emphasised`: 1 − the power mean
+   of order `rubric.defect_emphasis[0]` of the deficits): one clear defect is not averaged away
+   by many passing results, and raising any result never lowers the mean. (The rule before
+   rubric 1.7 weighed a result scoring s by w·(1 + k·(1 − s)); that is not monotone — a result
+   rising from 0.85 to 1 could lower a dimension that already held a 0 — so a milder defect
+   could score above a cleaner page.)
 2. The `task` dimension is the pass fraction of the decided task probes, the same number the
    reward policy uses (`probe_fraction`).
 3. Hybrid mode: per dimension both judges scored, (1 - w)·deterministic + w·agent with
@@ -18,7 +19,6 @@ The rules, in order (README "Scoring"):
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,21 +41,21 @@ class Aggregate:
     fatal: CheckResult | None = None
 
 
-def emphasised(pairs: list[tuple[float, float]], a: float) -> float | None:
-    """1 − the log-mean-exp of the deficits (1 − s) with steepness `a`; None without weight.
+def emphasised(pairs: list[tuple[float, float]], p: float) -> float | None:
+    """1 − the weighted power mean (order `p`) of the deficits 1 − s; None without weight.
 
-    A clear defect is not averaged away (one 0 among nine 1s gives 0.49 at a = 4.4, not 0.9),
-    yet the mean is monotone in every score — raising any result never lowers it — and equal
-    scores average to themselves. a = 0 is the plain weighted mean.
+    A clear defect is not averaged away (one 0 among nine passing results gives 0.54 at p = 3,
+    not 0.9), a second defect still costs more (it is not a minimum), the mean is monotone in
+    every score — raising any result never lowers it — and equal scores average to themselves.
+    p <= 1 is the plain weighted mean.
     """
     total = sum(w for _, w in pairs)
     if total <= 0:
         return None
-    if a <= 0:
+    if p <= 1:
         return sum(s * w for s, w in pairs) / total
-    # 1 − ln(mean e^{a·d}) / a, written with e^{a·(d − 1)} = e^{−a·s} so no term exceeds 1.
-    m = sum(w * math.exp(-a * s) for s, w in pairs) / total
-    return min(1.0, max(0.0, -math.log(m) / a))
+    deficit = (sum(w * (1 - s) ** p for s, w in pairs) / total) ** (1 / p)
+    return min(1.0, max(0.0, 1 - deficit))
 
 
 def dimension_scores(

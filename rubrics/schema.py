@@ -91,10 +91,10 @@ class Rubric(_M):
         "spread of visual.quality.",
     )
     defect_emphasis: tuple[float, float] = Field(
-        (0.0, 0.0),
-        description="(checks, dimensions): steepness a of the emphasised mean "
-        "1 - ln(sum w*e^(a*(1 - s)) / sum w) / a, so one clear defect is not averaged away by "
-        "many passing results while raising any result never lowers the mean; 0 = plain mean.",
+        (1.0, 1.0),
+        description="(checks, dimensions): order p of the emphasised mean "
+        "1 - (sum w*(1 - s)^p / sum w)^(1/p), so one clear defect is not averaged away by "
+        "many passing results while raising any result never lowers the mean; 1 = plain mean.",
     )
     budgets: Budgets = Field(default_factory=Budgets)
     gates: Gates = Field(default_factory=Gates)

@@ -301,6 +301,7 @@
           label: labelOf(el),
           disabled: !!el.disabled,
           looks_disabled: looksDisabled(el, cs),
+          pointer: cs.cursor === "pointer" || el.hasAttribute("role"),
           hover: hovers.has(el),
           listened: !!types || el.hasAttribute("onclick"),
           listens: types ? Array.from(types).sort() : [],

@@ -124,7 +124,10 @@
     const cs = getComputedStyle(el);
     if (cs.display === "none") continue;
     const r = el.getBoundingClientRect();
-    const visible = cs.visibility !== "hidden" && parseFloat(cs.opacity) > 0.01 && r.width > 0 && r.height > 0;
+    // checkVisibility: what a closed <details> (or content-visibility: hidden) holds keeps a
+    // box in layout but is not drawn — an FAQ's answers are not text overlapping the questions.
+    const visible = cs.visibility !== "hidden" && parseFloat(cs.opacity) > 0.01 && r.width > 0 && r.height > 0
+      && (!el.checkVisibility || el.checkVisibility());
     const text = ownText(el);
     const clickable = isClickable(el, cs);
     // Keep only what a check may need: visible boxes, text carriers, controls, images.

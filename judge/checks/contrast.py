@@ -130,6 +130,8 @@ def measure(cap: ViewportCapture, img: np.ndarray) -> list[Measured]:
             continue  # fading in or out by design: not text meant to be read now
         if e.tag in ("input", "textarea", "select", "option"):
             continue
+        if e.disabled:
+            continue  # an inactive control (a Send button until there is text): WCAG exempts it
         b = ink(e)  # behind the text runs themselves, not the whole box
         x0, y0 = max(0, int(b.x)), max(0, int(b.y))
         x1, y1 = min(w, int(b.x + b.width)), min(h, int(b.y + b.height))

@@ -31,6 +31,8 @@ from judge.schema import CheckResult, Evidence, Interaction
 
 EXPECT_RESPONSE = {"click", "dblclick", "type", "flow", "slide", "draw", "drag", "key"}
 NATIVE = {"button", "a", "summary"}
+# Elements with no meaning of their own: a control only by a listener (or a role, or a pointer).
+PLAIN = {"div", "section", "main", "article", "ul", "ol", "li", "span", "p", "table", "tbody"}
 DEAD = 0.4  # cost of one dead control of ordinary prominence
 MAIN_CONTROLS = 4  # the most prominent controls that make up "the page's main controls"
 
@@ -185,11 +187,22 @@ def _native(c: Control) -> bool:
     return c.tag in NATIVE or c.type in ("button", "submit", "image")
 
 
+def _container(o: Outcome) -> bool:
+    """A plain element that listens for clicks, drawn without a pointer, that did nothing: a
+    list handling clicks on the items it will hold (event delegation) — empty, or clicked
+    between them. Nothing on screen invites that click, so nothing was promised."""
+    c = o.control
+    plain = c.kind == "button" and c.tag in PLAIN and not _native(c)
+    return plain and not (c.pointer or o.responded) and o.action in ("click", "dblclick")
+
+
 def _expects(o: Outcome) -> bool:
     c = o.control
     if c.tag == "a" and not c.listened and _placeholder(c.href):
         return False  # a mock-up's href="#" link: nothing was wired to it, nothing promised
-    return o.action in EXPECT_RESPONSE and not c.looks_disabled
+    if o.action == "key" and not o.responded:
+        return False  # keys the page wants only in some state (Escape for a closed dialog)
+    return o.action in EXPECT_RESPONSE and not c.looks_disabled and not _container(o)
 
 
 def _responsive(
@@ -266,6 +279,8 @@ def _broken(acted: list[Outcome], vp: str | None, the_plan: Plan) -> CheckResult
             continue
         if c.tag == "a" and not c.listened and _placeholder(c.href):
             continue  # href="#": a link drawn in a mock-up, not a control the app wired
+        if _container(o):
+            continue
         native = _native(c) or bool(c.listens)
         if not c.listened and _native(c):
             # A button (or in-page link) with nothing listening: it cannot do anything.

@@ -38,6 +38,7 @@ def value_fields(acted: list[Outcome], controls: list[Control], info) -> set[str
             o.control.type in VALUE_FIELDS
             or (not o.control.wired and page_wired and not page_keys and o.control.group not in fed)
             or plain_textarea(o.control, info)
+            or (o.control.tag == "textarea" and o.control.in_form and o.newline)
         )
     }
 
@@ -53,7 +54,9 @@ def plain_textarea(c: Control, info) -> bool:
     the form (no implicit submission) — so a contact form's message box is a value the form
     sends, not a field whose Enter "does nothing". A chat box that sends on Enter, or a notes
     pad that saves as you type, listens, and is judged by what it does; so is a text area on
-    its own, whose Enter is all a page without its script offers ("press Enter when done")."""
+    its own, whose Enter is all a page without its script offers ("press Enter when done").
+    (A text area in a form that took Enter as a new line is one too, whoever listens on the
+    page — a UI library's keyboard handlers for its dialogs — see `value_fields`.)"""
     own = FIELD_EVENTS & set(c.listens)
     return (
         c.tag == "textarea"

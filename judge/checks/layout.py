@@ -173,6 +173,34 @@ def _labels_each_other(els: list[ElementInfo], i: int, j: int) -> bool:
     return False
 
 
+def _control(els: list[ElementInfo], i: int) -> ElementInfo | None:
+    """The control an element is or is part of (a key's label is part of the key)."""
+    k: int | None = i
+    for _ in range(4):
+        if k is None or not 0 <= k < len(els):
+            return None
+        if els[k].clickable:
+            return els[k]
+        k = els[k].parent
+    return None
+
+
+def _layered(els: list[ElementInfo], i: int, j: int) -> bool:
+    """Controls of one kind (or their labels), side by side in one container, each still
+    clickable at its centre: a widget layered on purpose (a piano's black keys over the white
+    ones, a stack of overlapping avatars or tabs), not one control lost under another."""
+    a, b = _control(els, i), _control(els, j)
+    return (
+        a is not None
+        and b is not None
+        and a is not b
+        and a.tag == b.tag
+        and a.parent == b.parent
+        and a.topmost_at_center
+        and b.topmost_at_center
+    )
+
+
 def _overlaps(cap: ViewportCapture) -> list[tuple[ElementInfo, ElementInfo]]:
     els = cap.elements
     idx = [i for i, e in enumerate(els) if text_like(e) and area(ink(e)) > 4][:MAX_PAIRS]
@@ -188,7 +216,7 @@ def _overlaps(cap: ViewportCapture) -> list[tuple[ElementInfo, ElementInfo]]:
             inter = intersection(sa, sb)
             if inter < 16 or inter < 0.25 * min(area(sa), area(sb)):
                 continue
-            if _labels_each_other(els, i, j):
+            if _labels_each_other(els, i, j) or _layered(els, i, j):
                 continue
             pairs.append((a, b))
     return pairs

@@ -136,6 +136,11 @@ def _undersized(ctrls: list[ElementInfo]) -> list[ElementInfo]:
     return [e for e in small if crowded(e)]
 
 
+# Shapes inside an <svg>: a chart's bars, points and slices, which show a tooltip on hover
+# (D3, Recharts) — data drawn to be read, not buttons; a chart's size is not a tap target's.
+CHART_MARKS = {"rect", "circle", "ellipse", "path", "polygon", "polyline", "line", "g", "text"}
+
+
 def _unrevealed(e: ElementInfo) -> bool:
     """A control not yet shown as it will be: inside something faded out, or drawn squashed
     by a transform to under half its laid-out size (a scroll-reveal's start state — AOS
@@ -162,7 +167,7 @@ async def tap_targets(ctx: CheckContext) -> list[CheckResult]:
                 or (e.parent is not None and els[e.parent].tag == "label")
             ):
                 continue  # the label is the target
-            if _inline_link(e, els) or _unrevealed(e):
+            if _inline_link(e, els) or _unrevealed(e) or e.tag in CHART_MARKS:
                 continue
             ctrls.append(e)
         if not ctrls:

@@ -33,8 +33,23 @@ def _content(e: ElementInfo) -> bool:
     )
 
 
-def _row_cover(e: ElementInfo, others: list[ElementInfo], width: float) -> float:
-    """Width of the viewport's row at e's height covered by content (e included), in px."""
+def _row(cap: ViewportCapture, e: ElementInfo, expected: float) -> tuple[float, float]:
+    """The span e's row can use: its nearest ancestor at least as wide as e should be (three
+    numbers in a padded card's row of stats share the card's width, not the screen's), else
+    the viewport."""
+    els, i, hops = cap.elements, e.parent, 0
+    while i is not None and 0 <= i < len(els) and hops < 40:
+        b = els[i].bbox
+        if b.width >= expected:
+            return max(0.0, b.x), min(float(cap.width), b.x + b.width)
+        i, hops = els[i].parent, hops + 1
+    return 0.0, float(cap.width)
+
+
+def _row_cover(e: ElementInfo, others: list[ElementInfo], row: tuple[float, float]) -> float:
+    """Width of the row (`row`: its left and right edge) at e's height covered by content (e
+    included), in px."""
+    width = row[1] - row[0]
     b = e.bbox
     spans = [(b.x, b.x + b.width)]
     for o in others:
@@ -47,8 +62,8 @@ def _row_cover(e: ElementInfo, others: list[ElementInfo], width: float) -> float
         if ob.x <= b.x and ob.x + ob.width >= b.x + b.width:
             continue  # a container around it, not a neighbour
         spans.append((ob.x, ob.x + ob.width))
-    covered, end = 0.0, 0.0
-    for a, z in sorted((max(0.0, a), min(width, z)) for a, z in spans):
+    covered, end = 0.0, row[0]
+    for a, z in sorted((max(row[0], a), min(row[1], z)) for a, z in spans):
         if z <= end:
             continue
         covered += z - max(a, end)
@@ -107,7 +122,8 @@ def squeezed(
         total += expected
         if e.bbox.width >= SQUEEZED * expected:
             continue
-        if _row_cover(e, here, cap.width) >= ROW_SHARED * cap.width:
+        row = _row(cap, e, expected)
+        if _row_cover(e, here, row) >= ROW_SHARED * (row[1] - row[0]):
             continue
         found.append((e, expected))
     return found, total

@@ -141,6 +141,8 @@ def test_raising_any_result_never_lowers_the_score():
 def test_one_clear_defect_is_not_averaged_away_and_equal_scores_average_to_themselves():
     passing = [_r(f"layout.c{i}", "layout", 1.0) for i in range(9)]
     one_zero = aggregate([*passing, _r("layout.bad", "layout", 0.0)], RUBRIC, ["desktop"])
-    assert one_zero.dimensions["layout"] == pytest.approx(0.5, abs=0.01)
+    assert one_zero.dimensions["layout"] == pytest.approx(0.54, abs=0.01)
+    two_zeros = [*passing[:8], _r("layout.bad", "layout", 0.0), _r("layout.bad2", "layout", 0.0)]
+    assert aggregate(two_zeros, RUBRIC, ["desktop"]).dimensions["layout"] < 0.45
     even = aggregate([_r(f"layout.c{i}", "layout", 0.7) for i in range(5)], RUBRIC, ["desktop"])
     assert even.dimensions["layout"] == pytest.approx(0.7)

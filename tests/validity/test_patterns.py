@@ -655,3 +655,70 @@ async def test_an_error_thrown_after_a_form_visibly_worked_is_counted_once(valid
     assert flow and flow[0].score >= 0.7 and "throws an error" in flow[0].message, _inter(throws)
     assert _failing(dead, "interaction.responsive"), _inter(dead)
     assert dead.score < throws.score, (throws.score, dead.score)
+
+
+@pytest.mark.browser
+async def test_closed_faq_answers_chart_bars_and_a_row_of_stats_are_not_findings(
+    validity_judgments,
+):
+    """Generated pages' usual parts, judged as a person sees them: the answers of a closed
+    <details> FAQ are not drawn (they kept a box in layout and read as text overlapping the
+    questions: layout 0.0), an SVG chart's bars that show a tooltip on hover are data, not
+    tap targets (12 of 13 'under 24 px': responsive 0.56), and three numbers in a padded card's
+    row share the card's width (read as squeezed into strips on a phone)."""
+    v = _v(validity_judgments, "widgets/faq_chart")
+    for cid in ("layout.overlap", "responsive.tap_targets", "responsive.squeezed"):
+        assert _check(v, cid) and not _failing(v, cid), [
+            (c.id, c.viewport, c.score, c.message) for c in _failing(v, cid)
+        ]
+
+
+@pytest.mark.browser
+async def test_a_pianos_black_keys_over_the_white_ones_are_a_widget_not_a_collision(
+    validity_judgments,
+):
+    """Black keys are drawn over the white ones on purpose, every key still playable at its
+    centre (34 'overlaps', layout 0.0 at every viewport); the keyboard plays it too."""
+    v = _v(validity_judgments, "widgets/piano")
+    assert _check(v, "layout.overlap") and not _failing(v, "layout.overlap"), [
+        c.message for c in _failing(v, "layout.overlap")
+    ]
+    keys = [i for i in v.interactions if i.action == "key"]
+    assert keys and "dom" in keys[0].effect, [(i.action, i.effect) for i in v.interactions]
+
+
+@pytest.mark.browser
+async def test_a_disabled_send_button_and_an_empty_list_listening_for_clicks_are_not_findings(
+    validity_judgments,
+):
+    """A chat's Send is greyed out until there is text (WCAG exempts inactive controls from
+    contrast), and its message list listens for clicks on the remove buttons it will hold
+    (event delegation): clicked while empty it does nothing, as it should — neither is a
+    finding. The chat itself works (typing and Enter posts the message)."""
+    v = _v(validity_judgments, "widgets/chat")
+    contrast = [c for c in _failing(v, "a11y.contrast") if "#send" in c.message]
+    assert not contrast, [c.message for c in contrast]
+    for cid in ("interaction.broken", "interaction.responsive", "interaction.flow"):
+        assert _check(v, cid) and not _failing(v, cid), _inter(v)
+
+
+@pytest.mark.browser
+async def test_enter_in_a_forms_text_area_is_a_new_line_whatever_listens_on_the_page(
+    validity_judgments,
+):
+    """A booking form's 'special requests' box takes Enter as a new line; a page-wide key
+    listener (here for Escape, as UI libraries add for their dialogs) does not make that a
+    field whose Enter "does nothing" (a Bootstrap restaurant page: interaction 0.59)."""
+    v = _v(validity_judgments, "widgets/booking")
+    for cid in ("interaction.flow", "interaction.responsive"):
+        assert _check(v, cid) and not _failing(v, cid), _inter(v)
+
+
+@pytest.mark.browser
+async def test_a_game_played_with_the_arrow_keys_is_seen_responding_to_them(validity_judgments):
+    """The page listens for keys; a tester tries the keys such a page wants — arrows first —
+    not only a letter ('A' does nothing in an arrow-key game: 'page keyboard does nothing')."""
+    v = _v(validity_judgments, "games/arrows")
+    keys = [i for i in v.interactions if i.action == "key"]
+    assert keys and "dom" in keys[0].effect, [(i.action, i.effect) for i in v.interactions]
+    assert not _failing(v, "interaction.responsive"), _inter(v)
