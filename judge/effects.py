@@ -44,6 +44,10 @@ class Outcome:
     unsendable: bool = False
     # A text area that took Enter as a new line: the browser's own behaviour, not prevented.
     newline: bool = False
+    # A field whose Enter should submit its form (implicit submission), and whether the form
+    # was then sent or checked (a submit or invalid event): None when it was not measured.
+    implicit: bool = False
+    enter_sent: bool | None = None
 
     @property
     def responded(self) -> bool:

@@ -47,6 +47,16 @@ ACTION_TIMEOUT_MS = 5000
 # Would the browser refuse to send the field's form now (a field it validates is invalid)?
 # Read through `validity`, which fires no `invalid` event (checkValidity would).
 _UNSENDABLE_JS = "(e) => !!e.form && Array.from(e.form.elements).some((x) => x.willValidate && !x.validity.valid)"
+# Whether Enter in the field submits its form (HTML's implicit submission): the form has a
+# submit button, or this is its only field that blocks implicit submission.
+_IMPLICIT_JS = """(e) => {
+  const f = e.form;
+  if (!f) return false;
+  if (f.querySelector('button:not([type]), button[type=submit], input[type=submit], input[type=image]')) return true;
+  const blocking = /^(text|search|url|tel|email|password|date|month|week|time|datetime-local|number)$/;
+  return Array.from(f.elements).filter((x) => x.tagName === 'INPUT' && blocking.test(x.type)).length === 1;
+}"""
+_FORM_EVENTS_JS = "() => window.__fjp ? window.__fjp.formEvents() : 0"
 
 
 # A field as filling needs it, in one round trip: tag, type, min, max.
@@ -90,11 +100,17 @@ async def type_and_enter(page: Page, c: Control, out: Outcome) -> dict[str, Any]
     if pre and mid["mutations"] > pre["mutations"]:
         out.effects.append("dom-on-typing")
     fresh = value if c.type in ("", "text", "search") else None
+    sent = None
     with contextlib.suppress(Exception):
         out.unsendable = await field.evaluate(_UNSENDABLE_JS)
+        out.implicit = c.tag == "input" and await field.evaluate(_IMPLICIT_JS)
+        sent = await page.evaluate(_FORM_EVENTS_JS)
     await page.keyboard.press("Enter")
     end = await wait_change(page, SUBMIT_WAIT_MS)
     out.enter_effects = ["navigation"] if end is None else diff(mid, end, c.selector)
+    if end is not None and out.implicit and sent is not None:
+        with contextlib.suppress(Exception):
+            out.enter_sent = await page.evaluate(_FORM_EVENTS_JS) > sent
     if end is not None and c.tag == "textarea":
         with contextlib.suppress(Exception):
             out.newline = "\n" in await field.input_value(timeout=ACTION_TIMEOUT_MS)

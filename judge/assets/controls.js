@@ -70,6 +70,11 @@
   let exits = [];
   const keepExit = (e) => { if (exits.length < 20) exits.push(e); };
   listen(window, "submit", keepExit, true);
+  // A form's implicit submission (Enter in a field) ran: it was sent (submit), or the browser
+  // checked it and stopped at an invalid field (invalid) — whatever the page did next.
+  let formEvents = 0;
+  listen(window, "submit", () => { formEvents++; }, true);
+  listen(window, "invalid", () => { formEvents++; }, true);
   listen(window, "click", (e) => {
     if (e.target && e.target.closest && e.target.closest("a[href]")) keepExit(e);
   }, true);
@@ -451,6 +456,9 @@
       // Where the text changed since mutation count `n` (at most 20 elements).
       const els = new Set(written.filter(([k]) => k > n).map(([, el]) => el));
       return Array.from(els).filter((el) => el.isConnected).slice(0, 20).map((el) => cssPath(el));
+    },
+    formEvents() {
+      return formEvents;
     },
     markText() {
       // The page's visible lines of text now, before a form is sent (newText).

@@ -20,9 +20,11 @@ from __future__ import annotations
 from judge.checks.base import CheckContext, check, result
 from judge.checks.interaction_reach import DIM, disabled, reachability, unusable_controls, weight
 from judge.checks.interaction_values import (
+    delegating,
     hover_chart,
     idle_verb,
     kept_value,
+    native,
     value_fields,
 )
 from judge.interact import Control, Plan, install, page_info, plan
@@ -30,9 +32,6 @@ from judge.prober import Outcome, Prober
 from judge.schema import CheckResult, Evidence, Interaction
 
 EXPECT_RESPONSE = {"click", "dblclick", "type", "flow", "slide", "draw", "drag", "key"}
-NATIVE = {"button", "a", "summary"}
-# Elements with no meaning of their own: a control only by a listener (or a role, or a pointer).
-PLAIN = {"div", "section", "main", "article", "ul", "ol", "li", "span", "p", "table", "tbody"}
 DEAD = 0.4  # cost of one dead control of ordinary prominence
 MAIN_CONTROLS = 4  # the most prominent controls that make up "the page's main controls"
 
@@ -178,22 +177,8 @@ def _readout(o: Outcome, readouts: set[str]) -> bool:
         and not o.responded
         and c.selector in readouts
         and not c.listened
-        and not _native(c)
+        and not native(c)
     )
-
-
-def _native(c: Control) -> bool:
-    """A button or link by its element or type: something that is a control whatever it does."""
-    return c.tag in NATIVE or c.type in ("button", "submit", "image")
-
-
-def _container(o: Outcome) -> bool:
-    """A plain element that listens for clicks, drawn without a pointer, that did nothing: a
-    list handling clicks on the items it will hold (event delegation) — empty, or clicked
-    between them. Nothing on screen invites that click, so nothing was promised."""
-    c = o.control
-    plain = c.kind == "button" and c.tag in PLAIN and not _native(c)
-    return plain and not (c.pointer or o.responded) and o.action in ("click", "dblclick")
 
 
 def _expects(o: Outcome) -> bool:
@@ -202,7 +187,7 @@ def _expects(o: Outcome) -> bool:
         return False  # a mock-up's href="#" link: nothing was wired to it, nothing promised
     if o.action == "key" and not o.responded:
         return False  # keys the page wants only in some state (Escape for a closed dialog)
-    return o.action in EXPECT_RESPONSE and not c.looks_disabled and not _container(o)
+    return o.action in EXPECT_RESPONSE and not c.looks_disabled and not delegating(o)
 
 
 def _responsive(
@@ -275,21 +260,30 @@ def _broken(acted: list[Outcome], vp: str | None, the_plan: Plan) -> CheckResult
         if c.looks_disabled and o.responded and o.action == "click":
             findings.append((o, f"{name} looks disabled but acts", 0.25))
             continue
+        if _enter_swallowed(o):
+            findings.append(
+                (
+                    o,
+                    f"Enter in {name} does nothing: its form is neither sent nor checked",
+                    0.3 * weight(c),
+                )
+            )
+            continue
         if o.responded or o.action not in ("click", "dblclick", "slide", "draw", "drag"):
             continue
         if c.tag == "a" and not c.listened and _placeholder(c.href):
             continue  # href="#": a link drawn in a mock-up, not a control the app wired
-        if _container(o):
+        if delegating(o):
             continue
-        native = _native(c) or bool(c.listens)
-        if not c.listened and _native(c):
+        control_like = native(c) or bool(c.listens)
+        if not c.listened and native(c):
             # A button (or in-page link) with nothing listening: it cannot do anything.
             findings.append((o, f"{c.kind} {name} does nothing when clicked", DEAD * weight(c)))
         elif not c.listened:
             findings.append(
                 (o, f"{name} looks clickable but nothing responds", 0.4 * DEAD * weight(c))
             )
-        elif native and weak < 0.3:
+        elif control_like and weak < 0.3:
             weak += 0.1 * weight(c)
             findings.append((o, f"{name} shows no visible response", 0.1 * weight(c)))
     if not findings:
@@ -306,6 +300,20 @@ def _broken(acted: list[Outcome], vp: str | None, the_plan: Plan) -> CheckResult
         severity="major",
         evidence=ev,
         data={"broken": [[o.control.selector, why] for o, why, _ in findings]},
+    )
+
+
+def _enter_swallowed(o: Outcome) -> bool:
+    """Enter in a form's field that HTML says submits the form (a submit button, or its only
+    field) did nothing at all: the form was neither sent nor checked by the browser (no submit,
+    no invalid event) and nothing changed — a key handler swallows Enter (a login form that only
+    the mouse can send). A field whose typing already did the work (a live filter) is left out."""
+    return (
+        o.action == "type"
+        and o.implicit
+        and o.enter_sent is False
+        and not o.enter_effects
+        and "dom-on-typing" not in o.effects
     )
 
 

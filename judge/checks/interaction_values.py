@@ -11,6 +11,9 @@ from judge.prober import Outcome
 VALUE_FIELDS = {"number", "tel", "url", "password", "email"}  # settings, not Enter-to-act
 FIELD_EVENTS = {"keydown", "keyup", "keypress", "input", "change", "submit"}
 KEY_EVENTS = {"keydown", "keyup", "keypress"}
+NATIVE = {"button", "a", "summary"}
+# Elements with no meaning of their own: a control only by a listener (or a role, or a pointer).
+PLAIN = {"div", "section", "main", "article", "ul", "ol", "li", "span", "p", "table", "tbody"}
 # Controls with nothing to act on until something runs or was done (see idle_verb).
 # Not Reset or Clear: a working one still redraws or rewrites on an empty page (clearRect,
 # innerHTML = ""), and one that does nothing there is as likely broken (a paint app's Clear).
@@ -100,3 +103,17 @@ def hover_chart(o: Outcome) -> bool:
     have broken. The chart is judged by how it looks; the controls that change its data are
     judged by whether it redraws. A hand-made canvas is judged by what it does."""
     return o.action == "draw" and not o.responded and o.control.chart
+
+
+def native(c: Control) -> bool:
+    """A button or link by its element or type: something that is a control whatever it does."""
+    return c.tag in NATIVE or c.type in ("button", "submit", "image")
+
+
+def delegating(o: Outcome) -> bool:
+    """A plain element that listens for clicks, drawn without a pointer, that did nothing: a
+    list handling clicks on the items it will hold (event delegation) — empty, or clicked
+    between them. Nothing on screen invites that click, so nothing was promised."""
+    c = o.control
+    plain = c.kind == "button" and c.tag in PLAIN and not native(c)
+    return plain and not (c.pointer or o.responded) and o.action in ("click", "dblclick")

@@ -722,3 +722,21 @@ async def test_a_game_played_with_the_arrow_keys_is_seen_responding_to_them(vali
     keys = [i for i in v.interactions if i.action == "key"]
     assert keys and "dom" in keys[0].effect, [(i.action, i.effect) for i in v.interactions]
     assert not _failing(v, "interaction.responsive"), _inter(v)
+
+
+@pytest.mark.browser
+async def test_enter_swallowed_in_a_login_form_is_caught_and_a_working_form_is_not(
+    validity_judgments,
+):
+    """Enter in a login form's field must submit it (HTML's implicit submission: the form
+    has a submit button): sent, or stopped by the browser at an empty required field. A
+    guard that swallows Enter leaves a form only the mouse can send — typing still shows, so
+    nothing else noticed (the workbench's enter_ignored on a login form was a tie)."""
+    ok = _v(validity_judgments, "forms/login")
+    bad = _v(validity_judgments, "forms/login_enter")
+    assert not [c for c in _failing(ok, "interaction.broken") if "Enter in" in c.message], _inter(
+        ok
+    )
+    swallowed = [c for c in _failing(bad, "interaction.broken") if "Enter in" in c.message]
+    assert swallowed, _inter(bad)
+    assert bad.score < ok.score, (ok.score, bad.score)
