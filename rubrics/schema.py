@@ -43,6 +43,9 @@ class Gates(_M):
     manipulation_cap: float = Field(0.2, ge=0, le=1, description="Page addresses the judge.")
     runtime_crash_cap: float = Field(0.6, ge=0, le=1, description="Uncaught exception during load.")
     mostly_blank_cap: float = Field(0.3, ge=0, le=1, description="Blank at some viewports.")
+    unreadable_text_cap: float = Field(
+        0.6, ge=0, le=1, description="Nearly all text 8 px or smaller at every viewport."
+    )
 
     @classmethod
     def names(cls) -> frozenset[str]:

@@ -196,21 +196,27 @@ async def tap_targets(ctx: CheckContext) -> list[CheckResult]:
     return out
 
 
+UNREADABLE = 0.8  # deficit share: the reading text at 8 px on average, or smaller
+
+
 def size_deficit(px: float) -> float:
     """How far text of this size falls short of comfortable reading: 0 at ≥ 12 px, 1 at ≤ 7 px."""
     return min(1.0, max(0.0, (TEXT_MIN - px) / (TEXT_MIN - 7.0)))
 
 
-@check("responsive.text_size", DIM, order=42)
+@check("responsive.text_size", DIM, order=42, gates=("unreadable_text_cap",))
 async def text_size(ctx: CheckContext) -> list[CheckResult]:
     """Text too small to read, weighed by how much of what a reader reads it is and how small.
 
     Each text element counts by its characters, times how far its size falls short of 12 px
     (11 px a little, 7 px fully); small print (footers, <small>, the last tenth of the page)
     counts at a third. The deficit share saturates: a third of the reading text unreadable is
-    as bad as it gets, a footnote costs next to nothing.
+    as bad as it gets, a footnote costs next to nothing. Where nearly all of it is 8 px or
+    smaller at every viewport (a deficit share of at least UNREADABLE), nobody can read the
+    page: `unreadable_text_cap`.
     """
     out = []
+    shares = []
     for cap in ctx.captures.values():
         els = cap.elements
         texts = [
@@ -231,6 +237,7 @@ async def text_size(ctx: CheckContext) -> list[CheckResult]:
             if d > 0:
                 bad.append(e)
         share = deficit / max(1.0, total)
+        shares.append(share)
         score = max(0.0, 1.0 - share / 0.35)
         bad.sort(key=lambda e: (e.font_size or 16, -len(e.text)))
         msg = (
@@ -250,6 +257,8 @@ async def text_size(ctx: CheckContext) -> list[CheckResult]:
                 deficit_share=round(share, 3),
             )
         )
+    if shares and len(shares) == len(ctx.captures) and min(shares) >= UNREADABLE:
+        out = [r.model_copy(update={"gate": "unreadable_text_cap"}) for r in out]
     return out
 
 

@@ -51,6 +51,8 @@ async def test_seven_px_text_scores_well_below_normal_text(validity_judgments, p
     normal = _v(validity_judgments, f"{page}/normal")
     seven = _v(validity_judgments, f"{page}/seven_px")
     assert seven.score <= normal.score - 0.1, (normal.score, seven.score)
+    # Nobody can read it at any width: capped like a crash, which 11 px small print is not.
+    assert "unreadable_text_cap" in seven.gates and not normal.gates, (seven.gates, normal.gates)
 
 
 @pytest.mark.browser
@@ -58,6 +60,7 @@ async def test_seven_px_text_scores_well_below_normal_text(validity_judgments, p
 async def test_one_line_of_footer_small_print_costs_little(validity_judgments, page):
     normal = _v(validity_judgments, f"{page}/normal")
     footnote = _v(validity_judgments, f"{page}/footnote")
+    assert "unreadable_text_cap" not in footnote.gates, footnote.gates
     assert footnote.score >= normal.score - 0.03, (normal.score, footnote.score)
 
 
