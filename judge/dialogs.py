@@ -26,7 +26,8 @@ _AFTER_JS = """async () => {
   const n = window.__fjNative;
   if (window.__fjClock) await window.__fjClock.advance(1000);
   if (n && n.finishAnimations) n.finishAnimations(true);
-  await new Promise((r) => (n ? n.raf : requestAnimationFrame)(() => (n ? n.raf : requestAnimationFrame)(r)));
+  const raf = n ? n.raf : requestAnimationFrame;
+  await new Promise((r) => raf(() => raf(r)));
 }"""
 
 

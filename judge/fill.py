@@ -44,17 +44,20 @@ SUBMIT_WAIT_MS = 600  # a submitted form may do a little more work first
 ACTION_TIMEOUT_MS = 5000
 
 
-# Would the browser refuse to send the field's form now (a field it validates is invalid)?
-# Read through `validity`, which fires no `invalid` event (checkValidity would).
-_UNSENDABLE_JS = "(e) => !!e.form && Array.from(e.form.elements).some((x) => x.willValidate && !x.validity.valid)"
-# Whether Enter in the field submits its form (HTML's implicit submission): the form has a
-# submit button, or this is its only field that blocks implicit submission.
-_IMPLICIT_JS = """(e) => {
+# Before Enter, in one round trip: would the browser refuse to send the field's form now (a
+# field it validates is invalid; read through `validity`, which fires no `invalid` event, as
+# checkValidity would)? Does Enter submit the form (HTML's implicit submission: a submit
+# button, or this is the form's only field that blocks it)? How many form events so far?
+_BEFORE_ENTER_JS = """(e) => {
   const f = e.form;
-  if (!f) return false;
-  if (f.querySelector('button:not([type]), button[type=submit], input[type=submit], input[type=image]')) return true;
+  const events = window.__fjp ? window.__fjp.formEvents() : 0;
+  if (!f) return [false, false, events];
+  const unsendable = Array.from(f.elements).some((x) => x.willValidate && !x.validity.valid);
   const blocking = /^(text|search|url|tel|email|password|date|month|week|time|datetime-local|number)$/;
-  return Array.from(f.elements).filter((x) => x.tagName === 'INPUT' && blocking.test(x.type)).length === 1;
+  const implicit = e.tagName === 'INPUT' && (
+    !!f.querySelector('button:not([type]), button[type=submit], input[type=submit], input[type=image]')
+    || Array.from(f.elements).filter((x) => x.tagName === 'INPUT' && blocking.test(x.type)).length === 1);
+  return [unsendable, implicit, events];
 }"""
 _FORM_EVENTS_JS = "() => window.__fjp ? window.__fjp.formEvents() : 0"
 
@@ -102,9 +105,7 @@ async def type_and_enter(page: Page, c: Control, out: Outcome) -> dict[str, Any]
     fresh = value if c.type in ("", "text", "search") else None
     sent = None
     with contextlib.suppress(Exception):
-        out.unsendable = await field.evaluate(_UNSENDABLE_JS)
-        out.implicit = c.tag == "input" and await field.evaluate(_IMPLICIT_JS)
-        sent = await page.evaluate(_FORM_EVENTS_JS)
+        out.unsendable, out.implicit, sent = await field.evaluate(_BEFORE_ENTER_JS)
     await page.keyboard.press("Enter")
     end = await wait_change(page, SUBMIT_WAIT_MS)
     out.enter_effects = ["navigation"] if end is None else diff(mid, end, c.selector)
