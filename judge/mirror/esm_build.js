@@ -28,24 +28,28 @@ function cdnUrl(name, version, sub, query) {
   return cfg.url_template.replace("{name}", name).replace("{at}", at).replace("{sub}", sub ? "/" + sub : "") + (query || "");
 }
 
+// Where a bare import of another package (or of another entry of this one) points.
+function depUrl(spec) {
+  const [name, sub] = pkgOf(spec);
+  if (name === cfg.name) {
+    // Another entry of the same package (preact/hooks importing preact, three's addons
+    // importing three): the CDN URL of that entry at this version, as esm.sh does, so the
+    // page and this module share one instance (bundled, it was a second copy).
+    return cdnUrl(name, cfg.version, sub, cfg.self_query);
+  }
+  if (cfg.external.includes("*") || cfg.external.includes(name)) {
+    return spec; // esm.sh's `?external=`: left bare, for the page's import map
+  }
+  return cdnUrl(name, cfg.ranges[name], sub, cfg.queries[name]);
+}
+
 const cdnDeps = {
   name: "cdn-deps",
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith("/") || /^[a-z]+:/.test(args.path)) return { path: args.path, external: true };
       if (args.path === cfg.spec) return undefined; // the module asked for: bundled
-      const [name, sub] = pkgOf(args.path);
-      let url;
-      if (name === cfg.name) {
-        // Another entry of the same package (preact/hooks importing preact, three's addons
-        // importing three): the CDN URL of that entry at this version, as esm.sh does, so the
-        // page and this module share one instance (bundled, it was a second copy).
-        url = cdnUrl(name, cfg.version, sub, cfg.self_query);
-      } else if (cfg.external.includes("*") || cfg.external.includes(name)) {
-        url = args.path; // esm.sh's `?external=`: left bare, for the page's import map
-      } else {
-        url = cdnUrl(name, cfg.ranges[name], sub, cfg.queries[name]);
-      }
+      const url = depUrl(args.path);
       // require() of another package: an ESM shim esbuild can wrap for CommonJS callers.
       if (args.kind === "require-call") return { path: url, namespace: "cdn-shim" };
       return { path: url, external: true };
@@ -75,6 +79,39 @@ function cjsExports(file, seen = new Set()) {
   return out;
 }
 
+// `export * from "<another package>"` inside the package's own files (lit's index re-exports
+// lit-html and @lit/reactive-element) is a set of names esbuild cannot know: bundled, it
+// becomes a runtime copy into an object, and the module's namespace comes out empty. The
+// external modules such chains reach from the entry are re-exported from the entry itself,
+// where `export *` stays an ES statement. Chains are followed through the package's files.
+function starExternals(inputs, entryKey) {
+  const out = [];
+  const seen = new Set();
+  const stack = [entryKey];
+  while (stack.length) {
+    const key = stack.pop();
+    if (seen.has(key) || !inputs[key]) continue;
+    seen.add(key);
+    let src;
+    try { src = fs.readFileSync(path.resolve(cfg.work, key), "utf8"); } catch (e) { continue; }
+    const file = path.resolve(cfg.work, key);
+    const own = new Set(inputs[key].imports.filter((i) => !i.external).map((i) => path.resolve(cfg.work, i.path)));
+    for (const m of src.matchAll(/export\s*\*\s*from\s*(["'])([^"'\n]+)\1/g)) {
+      const spec = m[2];
+      if (/^[a-z]+:/.test(spec)) out.push(spec);
+      else if (!spec.startsWith(".") && !spec.startsWith("/")) {
+        if (spec !== cfg.spec) out.push(depUrl(spec));
+      } else {
+        // A file of the package's own: follow the chain into it (as esbuild resolved it).
+        const base = path.resolve(path.dirname(file), spec);
+        const hit = [base, base + ".js", base + ".mjs", path.join(base, "index.js")].find((c) => own.has(c));
+        if (hit) stack.push(path.relative(cfg.work, hit));
+      }
+    }
+  }
+  return [...new Set(out)];
+}
+
 async function build(contents, metafile) {
   return esbuild.build({
     stdin: { contents, resolveDir: cfg.work, sourcefile: "entry.js", loader: "js" },
@@ -99,8 +136,9 @@ async function build(contents, metafile) {
     code = `import * as ns from ${spec}; const m = ns.default ?? ns; export default m;` +
       (names.length ? ` export const { ${names.join(", ")} } = m;` : "");
   } else {
-    code = `export * from ${spec}; export { default } from ${spec};`;
-    try { await build(code, false); } catch (e) { code = `export * from ${spec};`; }
+    const stars = starExternals(inputs, entry.path).map((u) => ` export * from ${JSON.stringify(u)};`).join("");
+    code = `export * from ${spec}; export { default } from ${spec};` + stars;
+    try { await build(code, false); } catch (e) { code = `export * from ${spec};` + stars; }
   }
   const out = await build(code, false);
   process.stdout.write(out.outputFiles[0].text);

@@ -154,13 +154,25 @@ def _jsdelivr(path: str) -> Want | None:
         if not items or len(items) > 20 or any(i is None or i.kind != "npm" for i in items):
             return None
         return Want("combine", "jsdelivr", parts=tuple(i for i in items if i is not None))
+    if path.startswith("/gh/"):
+        return _lit_bundle(path)
     if not path.startswith("/npm/"):
-        return None  # /gh/, /wp/: not registry packages
+        return None  # /wp/: not registry packages
     rest = path[len("/npm/") :]
     module = rest.endswith("/+esm")
     if module:
         rest = rest[: -len("/+esm")]
     return _npm(rest, "jsdelivr", module=module)
+
+
+def _lit_bundle(path: str) -> Want | None:
+    """Lit's documented single-file build (`/gh/lit/dist@3/core/lit-core.min.js`) is the `lit`
+    package's main module bundled: answered as that module. Other GitHub files (and the
+    `all/` build, which adds every directive) are not registry packages: None."""
+    m = re.match(r"^/gh/lit/dist@(\d+(?:\.\d+){0,2})/core/lit-core(?:\.min)?\.js$", path)
+    if m is None:
+        return None
+    return Want("npm", "jsdelivr", "lit", m.group(1), "", module=True)
 
 
 def _cdnjs(path: str) -> Want | None:

@@ -126,6 +126,9 @@ from judge.mirror.urls import parse
             False,
         ),
         ("https://esm.sh/react@18.2.0", "react", "18.2.0", "", True),
+        # Lit's documented single-file build: the `lit` package's module.
+        ("https://cdn.jsdelivr.net/gh/lit/dist@3/core/lit-core.min.js", "lit", "3", "", True),
+        ("https://cdn.jsdelivr.net/gh/lit/dist@2.8.0/core/lit-core.js", "lit", "2.8.0", "", True),
         ("https://esm.sh/v135/react-dom@18/client", "react-dom", "18", "client", True),
         ("https://cdn.skypack.dev/canvas-confetti", "canvas-confetti", "", "", True),
         (
@@ -201,6 +204,9 @@ def test_esm_sh_build_arguments():
         "https://unpkg.com/" + "a" * 300 + "@1/x.js",
         "https://cdn.jsdelivr.net/npm/react@18/~/.ssh/id_rsa",
         "https://cdn.jsdelivr.net/gh/user/repo@main/x.js",
+        "https://cdn.jsdelivr.net/gh/lit/dist@3/all/lit-all.min.js",  # every directive: not `lit`
+        "https://cdn.jsdelivr.net/gh/lit/dist@3/core/../../../x.js",
+        "https://cdn.jsdelivr.net/gh/lit/dist@3%2f..%2f../core/lit-core.min.js",
         "https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/../../../secret",
         "https://cdnjs.cloudflare.com/ajax/libs/..%2f..%2f/1/x.js",
         "https://code.jquery.com/ui/1.13.2/../../x",
