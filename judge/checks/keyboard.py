@@ -8,7 +8,10 @@ all although it has controls cannot be used without a mouse.
 
 from __future__ import annotations
 
+import contextlib
+
 from judge.checks.base import CheckContext, check, result
+from judge.live import LivePage
 from judge.schema import CheckResult, Evidence
 
 DIM = "accessibility"
@@ -23,9 +26,21 @@ _TABBABLE_JS = """() => {
     // A radio group is one Tab stop (arrow keys move within it).
     stops.add(el.type === 'radio' && el.name ? 'radio:' + el.name : el);
   }
+  // What the Tab presses change is watched (see keyboard()'s reload).
+  if (stops.size >= 2) {
+    window.__fjTabbed = { changes: 0, scrolled: false };
+    window.__fjTabObs = new MutationObserver((l) => { window.__fjTabbed.changes += l.length; });
+    window.__fjTabObs.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  }
   return stops.size;
 }"""
 _FOCUS_JS = """() => { const a = document.activeElement;
+  const t = window.__fjTabbed;
+  if (t && (scrollX || scrollY)) t.scrolled = true;
+  // Focus may scroll a box inside the page instead (read now: scroll events wait for a frame).
+  for (let n = a && a.parentElement; t && n && !t.scrolled; n = n.parentElement) {
+    if (n.scrollTop || n.scrollLeft) t.scrolled = true;
+  }
   if (!a || a === document.body || a === document.documentElement) return null;
   const path = [];
   for (let n = a; n && n !== document.body; n = n.parentElement) {
@@ -35,7 +50,13 @@ _FOCUS_JS = """() => { const a = document.activeElement;
 
 
 _BLUR_JS = """() => { if (window.__fjNative && window.__fjNative.blur) window.__fjNative.blur();
-  window.scrollTo(0, 0); }"""
+  window.scrollTo(0, 0);
+  const t = window.__fjTabbed, o = window.__fjTabObs;
+  if (!t || !o) return false;
+  t.changes += o.takeRecords().length;
+  o.disconnect();
+  return t.changes > 0 || t.scrolled; }"""
+RELOAD_S = 5.0
 
 
 @check("a11y.keyboard", DIM, phase="live", order=55)
@@ -45,18 +66,30 @@ async def keyboard(ctx: CheckContext) -> list[CheckResult]:
     if page is None or ctx.url is None:
         return []
     # Runs before the interaction prober, on the page as loaded (nothing has touched it but
-    # the captures), so no reload is needed: it was a second page load per judgment.
+    # the captures), so no reload is needed first; one follows only if the Tabs changed it.
     n = int(await page.evaluate(_TABBABLE_JS))
     if n < 2:
         return [result("a11y.keyboard", DIM, None, "fewer than two controls to tab between")]
     seen: list[str | None] = []
+    changed = True
     try:
         for _ in range(min(MAX_TABS, n + 1)):
             await page.keyboard.press("Tab")
             seen.append(await page.evaluate(_FOCUS_JS))
     finally:
         # Leave the page as found for the prober: no focus ring, no focus-opened menu.
-        await page.evaluate(_BLUR_JS)
+        changed = bool(await page.evaluate(_BLUR_JS))
+    if changed:
+        # The Tabs changed the page (a focus handler wrote to it) or scrolled it, and a scroll
+        # may have set off a scroll-reveal, or not, depending on whether a frame was drawn
+        # between two presses: what the prober then finds would depend on the machine's speed.
+        # A clean reload gives it the page as loaded (rare: most pages keep focus in view).
+        live = LivePage(page, ctx.url)
+        try:
+            with contextlib.suppress(Exception):  # the page is left as the Tabs left it
+                await live.reload(RELOAD_S)
+        finally:
+            live.detach()
     distinct = {s for s in seen if s}
     want = min(n, MAX_TABS)
     if not distinct:
