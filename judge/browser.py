@@ -17,6 +17,7 @@ Without bwrap (or `unshare`), layers 2 and 3 remain and the Verdict's `isolation
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import shutil
 import stat
@@ -30,6 +31,10 @@ from playwright.async_api import Browser, Playwright, async_playwright
 from judge.workdirs import make_workdir, remove_workdir
 
 RELAY_PORT = 8080
+# The temp dir the Playwright driver started for this launch gets (see _driver_tmp).
+_DRIVER_TMP: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "fjudge_driver_tmp", default=None
+)
 
 
 class BrowserUnavailable(RuntimeError):
@@ -148,10 +153,44 @@ def _q(s: str) -> str:
     return "'" + s.replace("'", "'\\''") + "'"
 
 
+def _driver_tmp() -> None:
+    """Make the Playwright driver start with TMPDIR = the launch's working directory.
+
+    The driver makes Chromium's profile (`playwright_chromiumdev_profile-*`, 5 MB) and its
+    artifacts in its temp dir, and Chromium its singleton socket dir (`org.chromium.Chromium.*`);
+    a process killed with SIGKILL cannot remove them, and each kill left ~5 MB in /tmp for ever.
+    Inside our working directory they go with it (`clean_stale` reaps it). Playwright reads
+    the driver's environment from `get_driver_env` at spawn time; the hook adds TMPDIR from a
+    context variable, so two Judges launching at once in one process each get their own
+    directory and nothing else in the process sees a changed environment. Without the hook
+    (another Playwright layout) the driver uses the system temp dir, as before.
+    """
+    with contextlib.suppress(ImportError, AttributeError):
+        from playwright._impl import transport
+
+        original = transport.get_driver_env
+        if getattr(original, "_fjudge_tmp", False):
+            return
+
+        def driver_env() -> dict:
+            env = original()
+            tmp = _DRIVER_TMP.get()
+            if tmp:
+                env["TMPDIR"] = tmp
+            return env
+
+        driver_env._fjudge_tmp = True  # type: ignore[attr-defined]
+        transport.get_driver_env = driver_env
+
+
 async def launch(preview_sock: Path | None, preview_port: int) -> BrowserHandle:
     """Start Chromium. With `preview_sock`, inside a netns whose only way out is the relay."""
     chromium = find_chromium()
     workdir = make_workdir("fjudge-browser-")
+    _driver_tmp()
+    tmp = workdir / "tmp"
+    tmp.mkdir()
+    token = _DRIVER_TMP.set(str(tmp))
     prefix = _netns_prefix() if preview_sock is not None else None
     executable = chromium
     isolation = "proxy+routing (no network namespace available)"
@@ -163,6 +202,8 @@ async def launch(preview_sock: Path | None, preview_port: int) -> BrowserHandle:
     except BaseException:  # cancelled (SIGTERM) or failed: leave nothing behind
         remove_workdir(workdir)
         raise
+    finally:
+        _DRIVER_TMP.reset(token)
     try:
         browser = await pw.chromium.launch(
             executable_path=executable,

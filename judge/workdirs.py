@@ -60,6 +60,8 @@ def clean_stale(base: Path | None = None) -> list[Path]:
             except (OSError, ValueError):
                 continue  # not ours to judge (or still being created)
             if pid != os.getpid() and not _alive(pid):
-                shutil.rmtree(d, ignore_errors=True)
+                # Its browser may outlive it by a moment (the driver closes Chromium when its
+                # pipe ends), still writing into the profile kept in here: retried removal.
+                remove_workdir(d, tries=200)
                 removed.append(d)
     return removed

@@ -63,6 +63,11 @@ def test_sigkilled_process_dirs_are_reaped_by_the_next_judge():
         _wait_ready(p)
         left = _ours(p.pid)
         assert left, "the judge should have working directories while it runs"
+        # The browser's profile (Playwright's) and Chromium's singleton socket dir are made
+        # inside them, not beside them in /tmp, where a kill would leave them for ever.
+        inside = [x.name.split("-")[0] for d in left for x in (d / "tmp").glob("*")]
+        assert "playwright_chromiumdev_profile" in inside, inside
+        assert any(n.startswith("org.chromium.Chromium") for n in inside), inside
         p.send_signal(signal.SIGKILL)
         p.wait(30)
     finally:
