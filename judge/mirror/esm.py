@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import stat
 import tempfile
@@ -223,6 +224,15 @@ async def _run(
         return stdout.decode("utf-8")
 
 
+def _exports_default(text: str) -> bool:
+    """Whether an esbuild module exports `default` (its export list names it; `as defaults`
+    in marked's list is another name)."""
+    return bool(re.search(r"(?m)^export default\b", text)) or any(
+        re.search(r"\bas default\b", block)
+        for block in re.findall(r"(?m)^export \{([^}]*)\}", text)
+    )
+
+
 async def module_response(
     service: MirrorService, want: Want, got: Located, url: str, site: Site, channel: str
 ) -> web.StreamResponse:
@@ -241,7 +251,7 @@ async def module_response(
         exact += esm_query(*_args(want))
         text = path.read_text(encoding="utf-8")
         stub = f"export * from {json.dumps(exact)};\n"
-        if " as default" in text or "export default" in text:
+        if _exports_default(text):
             stub += f"export {{ default }} from {json.dumps(exact)};\n"
         headers["Cache-Control"] = "public, max-age=600"
         return web.Response(body=stub.encode(), headers=headers)

@@ -28,6 +28,14 @@ function cdnUrl(name, version, sub, query) {
   return cfg.url_template.replace("{name}", name).replace("{at}", at).replace("{sub}", sub ? "/" + sub : "") + (query || "");
 }
 
+// Node's own modules with no browser stand-in on npm: what a browser build gets is an empty
+// module, as ES-module CDNs serve (packages reach them inside `try`, or only on Node: a
+// random seed's `require("crypto")`). The others (events, buffer, util, path, process, url …)
+// are npm packages of the same name written for browsers, and are imported as packages.
+const NODE_ONLY = new Set(("async_hooks child_process cluster crypto dgram diagnostics_channel dns fs " +
+  "http http2 https inspector module net os perf_hooks readline repl stream tls trace_events tty " +
+  "v8 vm wasi worker_threads zlib").split(" "));
+
 // Where a bare import of another package (or of another entry of this one) points.
 function depUrl(spec) {
   const [name, sub] = pkgOf(spec);
@@ -49,11 +57,15 @@ const cdnDeps = {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith("/") || /^[a-z]+:/.test(args.path)) return { path: args.path, external: true };
       if (args.path === cfg.spec) return undefined; // the module asked for: bundled
-      const url = depUrl(args.path);
+      if (NODE_ONLY.has(args.path.replace(/^node:/, "").split("/")[0])) {
+        return { path: args.path, namespace: "node-only" };
+      }
+      const url = depUrl(args.path.replace(/^node:/, ""));
       // require() of another package: an ESM shim esbuild can wrap for CommonJS callers.
       if (args.kind === "require-call") return { path: url, namespace: "cdn-shim" };
       return { path: url, external: true };
     });
+    build.onLoad({ filter: /.*/, namespace: "node-only" }, () => ({ contents: "export default {};", loader: "js" }));
     build.onLoad({ filter: /.*/, namespace: "cdn-shim" }, (args) => ({
       contents: `export * from ${JSON.stringify(args.path)};`,
       loader: "js",
