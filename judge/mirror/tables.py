@@ -37,6 +37,9 @@ KNOWN_HOSTS = frozenset(
         "fonts.bunny.net",
         "cdn.plot.ly",
         "cdn.simplecss.org",
+        "d3js.org",
+        "code.highcharts.com",
+        "cdn.datatables.net",
     }
     | JSDELIVR_HOSTS
     | STACKPATH

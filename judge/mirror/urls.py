@@ -141,6 +141,8 @@ def parse(url: str) -> Want | None:
         # plotly-latest stopped at 1.58.5 when v2 came out.
         version = "1.58.5" if m.group(1) == "latest" else m.group(1)
         return Want("npm", "other", "plotly.js-dist-min", version, "plotly.min.js")
+    if host in PROJECT_CDNS:
+        return PROJECT_CDNS[host](path)
     if host == "cdn.simplecss.org" and path in ("/simple.css", "/simple.min.css"):
         return Want("npm", "other", "simpledotcss", "", path.lstrip("/"))
     if host in ("esm.sh", "cdn.skypack.dev", "jspm.dev", "ga.jspm.io", "cdn.esm.sh"):
@@ -154,6 +156,11 @@ def _jsdelivr(path: str) -> Want | None:
         if not items or len(items) > 20 or any(i is None or i.kind != "npm" for i in items):
             return None
         return Want("combine", "jsdelivr", parts=tuple(i for i in items if i is not None))
+    if path.startswith("/gh/alpinejs/alpine@"):
+        # Alpine v2's documented address: the GitHub tag is the npm release (`v2.x.x`).
+        m = re.match(r"^/gh/alpinejs/alpine@v?([0-9x.]+)/(.+)$", path)
+        file = clean_path(m.group(2)) if m else None
+        return Want("npm", "jsdelivr", "alpinejs", m.group(1), file) if m and file else None
     if path.startswith("/gh/"):
         return _lit_bundle(path)
     if not path.startswith("/npm/"):
@@ -163,6 +170,45 @@ def _jsdelivr(path: str) -> Want | None:
     if module:
         rest = rest[: -len("/+esm")]
     return _npm(rest, "jsdelivr", module=module)
+
+
+def _d3js(path: str) -> Want | None:
+    """d3js.org/d3.v7.min.js (and its modules, topojson): the npm package at that major."""
+    m = re.match(r"^/([a-z][a-z0-9-]*)\.v(\d+)((?:\.min)?\.js)$", path)
+    if m is None or not valid_name(m.group(1)):
+        return None
+    name, ext = m.group(1), m.group(3)
+    files = (f"dist/{name}{ext}", f"{name}{ext}", f"build/{name}{ext}")
+    return Want("npm", "other", name, m.group(2), files[0], alternates=files[1:])
+
+
+def _highcharts(path: str) -> Want | None:
+    """code.highcharts.com/[stock/|maps/|gantt/][VERSION/]FILE: the `highcharts` package,
+    whose files sit at its root (highstock.js, modules/exporting.js, css/highcharts.css)."""
+    m = re.match(r"^/(?:(?:stock|maps|gantt)/)?(?:(\d+(?:\.\d+){0,2})/)?(.+)$", path)
+    file = clean_path(m.group(2)) if m else None
+    if m is None or file is None:
+        return None
+    return Want("npm", "other", "highcharts", m.group(1) or "", file)
+
+
+def _datatables(path: str) -> Want | None:
+    """cdn.datatables.net/VERSION/{js,css,images}/FILE: `datatables.net` (script) and its
+    default styling package `datatables.net-dt` (stylesheet, sort icons)."""
+    m = re.match(r"^/(\d+\.\d+\.\d+)/((js|css|images)/.+)$", path)
+    file = clean_path(m.group(2)) if m else None
+    if m is None or file is None:
+        return None
+    name = "datatables.net" if m.group(3) == "js" else "datatables.net-dt"
+    return Want("npm", "other", name, m.group(1), file)
+
+
+# Projects' own CDNs that publish exactly their npm package's files.
+PROJECT_CDNS = {
+    "d3js.org": _d3js,
+    "code.highcharts.com": _highcharts,
+    "cdn.datatables.net": _datatables,
+}
 
 
 def _lit_bundle(path: str) -> Want | None:

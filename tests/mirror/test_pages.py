@@ -73,6 +73,8 @@ CHECKS = {
         and f["accent"] != ""
         and any(x.startswith("700") for x in f["faces"])
         and f["confetti"] == "function"
+        and f["d3"] == "7"
+        and f["alpine"] == "42"
     ),
     "use_fontawesome": lambda f: f["fa"] and f["vue"] == "vue mounted" and f["alpine"] == "42",
 }
