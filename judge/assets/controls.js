@@ -242,7 +242,12 @@
     // A chart library's canvas (Chart.js from a CDN, ECharts): what it shows under the pointer
     // is the library's doing, not the page's.
     try {
-      if (window.Chart && typeof window.Chart.getChart === "function" && window.Chart.getChart(el)) return true;
+      const C = window.Chart;
+      if (C && typeof C.getChart === "function" && C.getChart(el)) return true;
+      // Chart.js 2 has no getChart: its live charts are Chart.instances (canvas on the chart).
+      for (const c of Object.values((C && C.instances) || {})) {
+        if (c && (c.canvas === el || (c.chart && c.chart.canvas === el))) return true;
+      }
     } catch (e) { /* not a Chart.js canvas */ }
     return !!el.closest("[_echarts_instance_]");
   }
