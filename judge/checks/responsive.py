@@ -199,9 +199,28 @@ async def tap_targets(ctx: CheckContext) -> list[CheckResult]:
 UNREADABLE = 0.8  # deficit share: the reading text at 8 px on average, or smaller
 
 
-def size_deficit(px: float) -> float:
-    """How far text of this size falls short of comfortable reading: 0 at ≥ 12 px, 1 at ≤ 7 px."""
-    return min(1.0, max(0.0, (TEXT_MIN - px) / (TEXT_MIN - 7.0)))
+# A chart's labels (SVG text: axis ticks, legends, data labels) are read at a glance, and the
+# charting libraries set them at 10-11 px (D3 10, Highcharts 11, ApexCharts 11): a reader does
+# not mark a chart down for them. They fall short only below 9 px as drawn: a chart scaled
+# to a phone's width by its viewBox draws 10 px labels at 6.
+CHART_TEXT_MIN = 9.0
+SVG_TEXT = frozenset({"text", "tspan", "textpath"})
+GLYPH_BOX = 1.15  # a line of SVG text's box, in ems of the size it is drawn at
+
+
+def drawn_px(e: ElementInfo) -> float:
+    """The size text is drawn at: its font size, or for SVG text what its box shows (the
+    computed size ignores the viewBox's scaling)."""
+    px = e.font_size or 16
+    if e.tag in SVG_TEXT and e.bbox.height > 0:
+        return e.bbox.height / GLYPH_BOX
+    return px
+
+
+def size_deficit(px: float, minimum: float = TEXT_MIN) -> float:
+    """How far text of this size falls short of comfortable reading: 0 at ≥ `minimum` px (12
+    for reading text), 1 at ≤ 7 px."""
+    return min(1.0, max(0.0, (minimum - px) / (minimum - 7.0)))
 
 
 @check("responsive.text_size", DIM, order=42, gates=("unreadable_text_cap",))
@@ -231,7 +250,7 @@ async def text_size(ctx: CheckContext) -> list[CheckResult]:
         for i in texts:
             e = els[i]
             w = len(e.text) * (SMALL_PRINT_WEIGHT if small_print(els, i, cap.doc_height) else 1.0)
-            d = size_deficit(e.font_size or 16)
+            d = size_deficit(drawn_px(e), CHART_TEXT_MIN if e.tag in SVG_TEXT else TEXT_MIN)
             total += w
             deficit += w * d
             if d > 0:

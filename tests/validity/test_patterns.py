@@ -743,3 +743,24 @@ async def test_enter_swallowed_in_a_login_form_is_caught_and_a_working_form_is_n
     swallowed = [c for c in _failing(bad, "interaction.broken") if "Enter in" in c.message]
     assert swallowed, _inter(bad)
     assert bad.score < ok.score, (ok.score, bad.score)
+
+
+@pytest.mark.browser
+async def test_a_charts_labels_are_judged_at_the_size_they_are_drawn(validity_judgments):
+    """A chart's SVG labels at 10 px (D3's and Highcharts' defaults) are read at a glance, not
+    as body text: they cost nothing where they are drawn at that size (the check had them at
+    0.65 on every D3 page, 0.57 on Highcharts'). Drawn smaller — 6 px labels, or the same
+    10 px labels scaled down to a phone's width by the chart's viewBox — they are a finding."""
+    ok = _v(validity_judgments, "chart_labels/d3")
+    tiny = _v(validity_judgments, "chart_labels/tiny")
+
+    def by_vp(v):
+        return {c.viewport: c for c in v.checks if c.id == "responsive.text_size"}
+
+    ok_vp, tiny_vp = by_vp(ok), by_vp(tiny)
+    assert ok_vp["desktop"].score == ok_vp["tablet"].score == 1.0, ok_vp["desktop"].message
+    assert ok_vp["mobile"].score < 1.0 and "svg > text" in ok_vp["mobile"].message
+    for vp in ("mobile", "tablet", "desktop"):
+        assert tiny_vp[vp].score < 1.0, (vp, tiny_vp[vp].message)
+    # Labels are a small part of the reading: no cap, a mild finding.
+    assert all(c.gate is None and c.score > 0.8 for c in tiny_vp.values())
