@@ -764,3 +764,21 @@ async def test_a_charts_labels_are_judged_at_the_size_they_are_drawn(validity_ju
         assert tiny_vp[vp].score < 1.0, (vp, tiny_vp[vp].message)
     # Labels are a small part of the reading: no cap, a mild finding.
     assert all(c.gate is None and c.score > 0.8 for c in tiny_vp.values())
+
+
+@pytest.mark.browser
+async def test_a_field_the_page_formats_as_it_is_typed_took_the_typing(validity_judgments):
+    """A phone field that shows 5550100 as 555-0100 kept what was typed, formatted: it read as
+    "typing does not reach the field" (a '-' nobody typed), a dead field (interaction.broken
+    0.0). Its twin whose phone field swallows every key is still caught."""
+    v = _v(validity_judgments, "forms/formatted")
+    tel = [i for i in v.interactions if i.selector == "#tel"]
+    assert tel and tel[0].action == "type", [(i.action, i.selector) for i in v.interactions]
+    assert "typing does not reach the field" not in tel[0].effect, tel[0].effect
+    for cid in ("interaction.broken", "interaction.flow"):
+        assert _check(v, cid) and not _failing(v, cid), _inter(v)
+    bad = _v(validity_judgments, "forms/swallowed")
+    tel = [i for i in bad.interactions if i.selector == "#tel"]
+    assert tel and "typing does not reach the field" in tel[0].effect, tel
+    assert _failing(bad, "interaction.broken"), _inter(bad)
+    assert bad.score < v.score - 0.05, (v.score, bad.score)
