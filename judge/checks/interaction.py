@@ -363,6 +363,11 @@ def _flow_seen(o: Outcome, values: set[str]) -> tuple[float, str]:
         if o.control.selector in values:
             return 1.0, "a value field: it keeps what was typed"
         return 0.0, "typing and pressing Enter does nothing"
+    if o.action == "flow" and "canvas" in o.effects:
+        # A chart or a drawing the form feeds (a bar added for the entry): the result is
+        # drawn, not written, so the typed text cannot be found in the page — but a canvas
+        # that draws only when asked (not a game loop) drew because of the form.
+        return 1.0, "draws its result"
     if "navigation" in o.effects:
         return 0.8, "reloads the page without showing a result"
     if o.responded:

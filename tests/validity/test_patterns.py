@@ -782,3 +782,17 @@ async def test_a_field_the_page_formats_as_it_is_typed_took_the_typing(validity_
     assert tel and "typing does not reach the field" in tel[0].effect, tel
     assert _failing(bad, "interaction.broken"), _inter(bad)
     assert bad.score < v.score - 0.05, (v.score, bad.score)
+
+
+@pytest.mark.browser
+async def test_a_form_that_feeds_a_canvas_chart_shows_its_result(validity_judgments):
+    """A form whose entry is drawn as a new bar on a canvas chart shows its result, though the
+    typed text is drawn, not written (it read as "changes the page but the input does not show
+    up": interaction.flow 0.8). The twin whose handler stops before adding the entry is caught."""
+    ok = _v(validity_judgments, "canvas_form/working")
+    dead = _v(validity_judgments, "canvas_form/dead")
+    flow = [i for i in ok.interactions if i.action == "flow"]
+    assert flow and "canvas" in flow[0].effect, [(i.action, i.effect) for i in ok.interactions]
+    assert _check(ok, "interaction.flow") and not _failing(ok, "interaction.flow"), _inter(ok)
+    assert _failing(dead, "interaction.flow"), _inter(dead)
+    assert dead.score < ok.score - 0.05, (ok.score, dead.score)
