@@ -232,6 +232,17 @@
     return { reach: "covered", bbox, covered_by: hit ? cssPath(hit) + what : null };
   }
 
+  // A canvas spread behind the page's content (particles.js, a three.js or Vanta scene behind
+  // a hero) is its backdrop, not a control: what it listens for is the pointer moving over the
+  // page, and the content drawn on top of it is where a person clicks.
+  function backdrop(el, r) {
+    if (el.tagName !== "CANVAS" || r.width * r.height < 0.5 * innerWidth * innerHeight) return false;
+    const x0 = Math.max(0, r.left), x1 = Math.min(innerWidth, r.right);
+    const y0 = Math.max(0, r.top), y1 = Math.min(innerHeight, r.bottom);
+    if (x1 - x0 < 2 || y1 - y0 < 2) return false;
+    return !hits(el, (x0 + x1) / 2, (y0 + y1) / 2);
+  }
+
   function looksDisabled(el, cs) {
     if (el.getAttribute("aria-disabled") === "true") return true;
     if (/(^|[\s_-])disabled($|[\s_-])/i.test(el.className && el.className.baseVal === undefined ? el.className : "")) return true;
@@ -303,6 +314,7 @@
         const g = group(el);
         const types = listenTypes(el);
         const r = el.getBoundingClientRect();
+        if (backdrop(el, r)) continue;
         const rec = {
           selector: cssPath(el),
           kind: kind || "hover",

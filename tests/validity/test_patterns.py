@@ -796,3 +796,19 @@ async def test_a_form_that_feeds_a_canvas_chart_shows_its_result(validity_judgme
     assert _check(ok, "interaction.flow") and not _failing(ok, "interaction.flow"), _inter(ok)
     assert _failing(dead, "interaction.flow"), _inter(dead)
     assert dead.score < ok.score - 0.05, (ok.score, dead.score)
+
+
+@pytest.mark.browser
+async def test_a_canvas_behind_the_page_is_its_backdrop_and_one_over_it_covers_it(
+    validity_judgments,
+):
+    """A starfield canvas spread behind a portfolio's hero (as particles.js draws one) listens
+    for the pointer, but the content drawn over it is where a person clicks: it read as a
+    control "covered" by the hero that "does nothing" (interaction.reachable and responsive
+    about 0.5). The twin that draws the canvas over the page covers the call to action."""
+    ok = _v(validity_judgments, "backdrop/behind")
+    over = _v(validity_judgments, "backdrop/over")
+    for cid in ("interaction.reachable", "interaction.responsive"):
+        assert _check(ok, cid) and not _failing(ok, cid), _inter(ok)
+    assert any("See my work" in c.message for c in _failing(over, "interaction.reachable"))
+    assert over.score < ok.score - 0.1, (ok.score, over.score)
