@@ -21,6 +21,7 @@ from judge.checks import (  # noqa: F401
     spec_style,
     squeezed,
     style,
+    tap_targets,
     task_probes,
     visual,
 )

@@ -30,7 +30,7 @@ def _sev(score: float) -> str:
     return "info" if score >= 1 else ("minor" if score >= 0.7 else "major")
 
 
-def _res(
+def viewport_result(
     check_id: str, cap: ViewportCapture, score: float, msg: str, bad: list, why: str, **data: object
 ) -> CheckResult:
     return result(
@@ -85,7 +85,7 @@ async def image_aspect(ctx: CheckContext) -> list[CheckResult]:
             else f"{len(imgs)} image(s) keep their aspect ratio"
         )
         out.append(
-            _res(
+            viewport_result(
                 "responsive.image_aspect",
                 cap,
                 score,
@@ -97,103 +97,8 @@ async def image_aspect(ctx: CheckContext) -> list[CheckResult]:
     return out
 
 
-def _mobile(ctx: CheckContext) -> list[ViewportCapture]:
+def mobile_captures(ctx: CheckContext) -> list[ViewportCapture]:
     return [c for c in ctx.captures.values() if c.width <= MOBILE_MAX_WIDTH]
-
-
-def _inline_link(e: ElementInfo, els: list[ElementInfo]) -> bool:
-    """Links inside a sentence are exempt from the target-size rule (WCAG 2.5.8 'inline')."""
-    return e.tag == "a" and e.parent is not None and bool(els[e.parent].text)
-
-
-def _undersized(ctrls: list[ElementInfo]) -> list[ElementInfo]:
-    """Targets under 24×24 px that fail WCAG 2.5.8's spacing exception too: a small target is
-    fine when a 24 px circle centred on it touches no other target (nor another small target's
-    circle) — a lone slider track or a spaced-out nav link is easy to hit; a cluster is not."""
-    small = [e for e in ctrls if e.bbox.width < TAP_MIN or e.bbox.height < TAP_MIN]
-    small_ids = {id(e) for e in small}
-    r = TAP_MIN / 2
-
-    def centre(e: ElementInfo) -> tuple[float, float]:
-        return e.bbox.x + e.bbox.width / 2, e.bbox.y + e.bbox.height / 2
-
-    def crowded(e: ElementInfo) -> bool:
-        cx, cy = centre(e)
-        for t in ctrls:
-            if t is e:
-                continue
-            if id(t) in small_ids:
-                tx, ty = centre(t)
-                if (cx - tx) ** 2 + (cy - ty) ** 2 < (2 * r) ** 2:
-                    return True
-            else:
-                dx = max(t.bbox.x - cx, 0.0, cx - (t.bbox.x + t.bbox.width))
-                dy = max(t.bbox.y - cy, 0.0, cy - (t.bbox.y + t.bbox.height))
-                if dx * dx + dy * dy < r * r:
-                    return True
-        return False
-
-    return [e for e in small if crowded(e)]
-
-
-# Shapes inside an <svg>: a chart's bars, points and slices, which show a tooltip on hover
-# (D3, Recharts) — data drawn to be read, not buttons; a chart's size is not a tap target's.
-CHART_MARKS = {"rect", "circle", "ellipse", "path", "polygon", "polyline", "line", "g", "text"}
-
-
-def _unrevealed(e: ElementInfo) -> bool:
-    """A control not yet shown as it will be: inside something faded out, or drawn squashed
-    by a transform to under half its laid-out size (a scroll-reveal's start state — AOS
-    'flip-up', 'zoom-in' — that plays when a person scrolls to it). Its size is not judged."""
-    if e.effective_opacity is not None and e.effective_opacity < 0.05:
-        return True
-    w, h = e.client_width or 0, e.client_height or 0
-    return (h > 0 and e.bbox.height < 0.5 * h) or (w > 0 and e.bbox.width < 0.5 * w)
-
-
-@check("responsive.tap_targets", DIM, order=41)
-async def tap_targets(ctx: CheckContext) -> list[CheckResult]:
-    """Phone viewports: controls smaller than 24×24 CSS px."""
-    out = []
-    for cap in _mobile(ctx):
-        els = cap.elements
-        labelled = {e.attrs.get("for") for e in els if e.tag == "label"}
-        ctrls = []
-        for e in els:
-            if not (e.clickable and e.visible) or is_screen_reader_only(e) or e.tag == "label":
-                continue
-            if e.attrs.get("type") in ("checkbox", "radio") and (
-                e.attrs.get("id") in labelled
-                or (e.parent is not None and els[e.parent].tag == "label")
-            ):
-                continue  # the label is the target
-            if _inline_link(e, els) or _unrevealed(e) or e.tag in CHART_MARKS:
-                continue
-            ctrls.append(e)
-        if not ctrls:
-            continue
-        bad = _undersized(ctrls)
-        share = len(bad) / len(ctrls)
-        score = max(0.0, 1.0 - 1.5 * share - 0.05 * min(len(bad), 4))
-        msg = (
-            f"{len(bad)} of {len(ctrls)} tap target(s) under {TAP_MIN}x{TAP_MIN}px, e.g. "
-            f"{bad[0].selector} ({bad[0].bbox.width:.0f}x{bad[0].bbox.height:.0f})"
-            if bad
-            else f"all {len(ctrls)} tap targets at least {TAP_MIN}px"
-        )
-        out.append(
-            _res(
-                "responsive.tap_targets",
-                cap,
-                score,
-                msg,
-                bad,
-                "tap target too small",
-                small=len(bad),
-                total=len(ctrls),
-            )
-        )
-    return out
 
 
 UNREADABLE = 0.8  # deficit share: the reading text at 8 px on average, or smaller
@@ -266,7 +171,7 @@ async def text_size(ctx: CheckContext) -> list[CheckResult]:
             else f"all text at least {TEXT_MIN}px"
         )
         out.append(
-            _res(
+            viewport_result(
                 "responsive.text_size",
                 cap,
                 score,
@@ -347,7 +252,9 @@ async def fixed_width(ctx: CheckContext) -> list[CheckResult]:
             else "nothing cut off at the screen's edge"
         )
         out.append(
-            _res("responsive.fixed_width", cap, score, msg, outer, "wider than the viewport")
+            viewport_result(
+                "responsive.fixed_width", cap, score, msg, outer, "wider than the viewport"
+            )
         )
     return out
 
@@ -377,5 +284,7 @@ async def collapsed(ctx: CheckContext) -> list[CheckResult]:
             if narrow
             else "no collapsed text columns"
         )
-        out.append(_res("responsive.collapsed", cap, score, msg, narrow, "collapsed column"))
+        out.append(
+            viewport_result("responsive.collapsed", cap, score, msg, narrow, "collapsed column")
+        )
     return out

@@ -62,7 +62,7 @@ def _el(sel, x, y, w, h, **kw):
 
 
 def test_small_tap_targets_pass_with_room_around_them_as_wcag_2_5_8_allows():
-    from judge.checks.responsive import _undersized
+    from judge.checks.tap_targets import _undersized
 
     spaced = [_el(f"#n{i}", 20 + 80 * i, 10, 40, 16) for i in range(3)]
     assert _undersized(spaced) == []

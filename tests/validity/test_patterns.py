@@ -812,3 +812,17 @@ async def test_a_canvas_behind_the_page_is_its_backdrop_and_one_over_it_covers_i
         assert _check(ok, cid) and not _failing(ok, cid), _inter(ok)
     assert any("See my work" in c.message for c in _failing(over, "interaction.reachable"))
     assert over.score < ok.score - 0.1, (ok.score, over.score)
+
+
+@pytest.mark.browser
+async def test_a_carousels_dots_beside_its_arrows_are_not_undersized_targets(
+    validity_judgments,
+):
+    """A carousel's 10 px pagination dots beside its full-size previous/next buttons fall
+    under WCAG 2.5.8's "equivalent" exception (Swiper's, Bootstrap's, Slick's carousels:
+    responsive.tap_targets 0.0 on phones on every such page). The same carousel moved by
+    its dots alone still fails the criterion."""
+    ok = _v(validity_judgments, "carousel/arrows")
+    dots = _v(validity_judgments, "carousel/dots_only")
+    assert _check(ok, "responsive.tap_targets") and not _failing(ok, "responsive.tap_targets")
+    assert _failing(dots, "responsive.tap_targets"), [c.message for c in dots.checks]
