@@ -87,7 +87,7 @@ def diff(s0: dict[str, Any] | None, s1: dict[str, Any] | None, selector: str) ->
         eff.append("popup")
     if s1.get("media", 0) > s0.get("media", 0):
         eff.append("media")
-    if s1.get("canvas", 0) > s0.get("canvas", 0):
+    if s1.get("canvas", 0) > s0.get("canvas", 0) or s1.get("look", "") != s0.get("look", ""):
         eff.append("canvas")
     if s1.get("form") != s0.get("form") and "state" not in eff:
         eff.append("state")

@@ -36,6 +36,14 @@
   // Draw calls on canvases (counted by init.js), unless the page draws on its own.
   let canvasNoisy = false;
   const canvasDraws = () => (window.__fjudge && window.__fjudge.canvas) || 0;
+  // A WebGL scene's colours (init.js), less the uniforms seen changing on their own.
+  const lookNoisy = new Set();
+  const looks = () => (window.__fjudge && window.__fjudge.look) || new Map();
+  const lookNow = () => {
+    const out = [];
+    for (const [k, v] of looks()) if (!lookNoisy.has(k)) out.push(k + "=" + v);
+    return out.sort().join(";");
+  };
   // Elements whose text changed, with the mutation count when it did: a "10" between − and +
   // that the buttons rewrite is their readout, not a control of its own (wroteSince).
   const written = [];
@@ -398,12 +406,14 @@
       // is done: whatever changes now changes on its own (clocks, tickers, carousels).
       learning = new Set();
       const drawn = canvasDraws();
+      const seenLook = new Map(looks());
       const clock = window.__fjClock;
       const run = clock ? clock.advance(ms) : Promise.resolve();
       return run.then(() => new Promise((resolve) => N.setTimeout(() => {
         for (const n of learning) noisy.add(n);
         // A canvas that draws on its own (a game loop) says nothing about a control.
         if (canvasDraws() !== drawn) canvasNoisy = true;
+        for (const [k, v] of looks()) if (seenLook.get(k) !== v) lookNoisy.add(k);
         const n = learning.size;
         learning = null;
         resolve(n);
@@ -421,6 +431,7 @@
         popups: (window.__fjudge && window.__fjudge.popups.length) || 0,
         media: (window.__fjudge && window.__fjudge.media) || 0,
         canvas: canvasNoisy ? 0 : canvasDraws(),
+        look: lookNow(),
         // Checked boxes and chosen options: a custom switch may change nothing else. And what
         // scripts write into read-only fields (a calculator's display, a generated password):
         // a value set by script is no DOM change.

@@ -218,4 +218,36 @@
   for (const gl of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
     countDraws(gl && gl.prototype, ["clear", "drawArrays", "drawElements"]);
   }
+  // What a WebGL scene is drawn with: its colour-sized uniforms (vec3/vec4: a material's
+  // colour, a light's) and clear colour, the last value set per uniform. A scene that redraws
+  // every frame (a three.js render loop) draws whether or not a control did anything; a
+  // control that recolours it changes these (three.js sets a uniform only when it changes).
+  // Uniforms that change on their own (an animated light) are learned by controls.js.
+  const look = new Map(), lookIds = new WeakMap();
+  let lookNext = 0;
+  const lookId = (o) => {
+    if (!o || typeof o !== "object") return "-";
+    let k = lookIds.get(o);
+    if (k === undefined) { k = ++lookNext; lookIds.set(o, k); }
+    return k;
+  };
+  const num = (x) => (typeof x === "number" ? Math.round(x * 1000) / 1000 : 0);
+  rec.look = look;
+  for (const gl of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
+    const proto = gl && gl.prototype;
+    if (!proto) continue;
+    for (const name of ["uniform3f", "uniform4f", "uniform3fv", "uniform4fv", "clearColor"]) {
+      const orig = proto[name];
+      if (typeof orig !== "function") continue;
+      proto[name] = function (loc, ...rest) {
+        try {
+          if (look.size < 400) {
+            const vals = name === "clearColor" ? [loc, ...rest] : name.endsWith("v") ? Array.from(rest[0] || []).slice(0, 12) : rest;
+            look.set(name === "clearColor" ? "clear:" + lookId(this) : "u:" + lookId(loc), vals.map(num).join(","));
+          }
+        } catch (e) { /* never in the page's way */ }
+        return orig.apply(this, arguments);
+      };
+    }
+  }
 })();

@@ -826,3 +826,21 @@ async def test_a_carousels_dots_beside_its_arrows_are_not_undersized_targets(
     dots = _v(validity_judgments, "carousel/dots_only")
     assert _check(ok, "responsive.tap_targets") and not _failing(ok, "responsive.tap_targets")
     assert _failing(dots, "responsive.tap_targets"), [c.message for c in dots.checks]
+
+
+@pytest.mark.browser
+async def test_a_button_that_recolours_a_webgl_scene_drawn_every_frame_responds(
+    validity_judgments,
+):
+    """A WebGL scene redrawn every frame (a three.js render loop) draws whether or not a
+    control did anything, so its draw count says nothing; a button that recolours it read as
+    dead ('Change colour' does nothing: interaction.responsive 0.0). What the scene is drawn
+    with (its colour uniforms) shows the change; the twin whose handler never hands the
+    colour to the scene is still dead."""
+    ok = _v(validity_judgments, "webgl/working")
+    dead = _v(validity_judgments, "webgl/dead")
+    step = [i for i in ok.interactions if i.selector == "#colour"]
+    assert step and "canvas" in step[0].effect, [(i.selector, i.effect) for i in ok.interactions]
+    assert _check(ok, "interaction.responsive") and not _failing(ok, "interaction.responsive")
+    assert _failing(dead, "interaction.responsive"), _inter(dead)
+    assert dead.score < ok.score - 0.05, (ok.score, dead.score)
