@@ -18,6 +18,10 @@ from judge.schema import CheckResult, ElementInfo, ViewportCapture
 DIM = "layout"
 
 ALIGNED_PX = 1.5  # sub-pixel layout and odd widths centred: still one line
+# Browsers give sliders, checkboxes and radios a default margin of 2-4 px: a slider under a
+# paragraph sits 2 px in by the browser's doing, not the author's, and nobody sees it.
+UA_MARGIN_PX = 4.0
+_UA_MARGINED = {"input", "meter", "progress"}
 NEAR_PX = 20.0  # beyond this an offset reads as intended (indent, separate group)
 MIN_SIDE = 12.0
 MAX_ELEMENTS = 600
@@ -68,6 +72,10 @@ def pairs(cap: ViewportCapture) -> list[tuple[ElementInfo, ElementInfo, float]]:
     return out
 
 
+def _ua_margin(a: ElementInfo, b: ElementInfo, d: float) -> bool:
+    return d <= UA_MARGIN_PX and bool({a.tag, b.tag} & _UA_MARGINED)
+
+
 def alignment_score(near: int, total: int) -> float:
     """1 when everything lines up; down to 0.5 as near misses become several and most of the
     compared pairs — misalignment makes a page look careless, it does not break it."""
@@ -84,7 +92,10 @@ async def alignment(ctx: CheckContext) -> list[CheckResult]:
         found = [(a, b, d) for a, b, d in pairs(cap) if d <= NEAR_PX]
         if not found:
             continue  # nothing laid out side by side to compare: no evidence either way
-        off = sorted(((a, b, d) for a, b, d in found if d > ALIGNED_PX), key=lambda t: -t[2])
+        off = sorted(
+            ((a, b, d) for a, b, d in found if d > ALIGNED_PX and not _ua_margin(a, b, d)),
+            key=lambda t: -t[2],
+        )
         score = alignment_score(len(off), len(found))
         if off:
             a, b, d = off[0]

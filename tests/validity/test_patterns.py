@@ -844,3 +844,17 @@ async def test_a_button_that_recolours_a_webgl_scene_drawn_every_frame_responds(
     assert _check(ok, "interaction.responsive") and not _failing(ok, "interaction.responsive")
     assert _failing(dead, "interaction.responsive"), _inter(dead)
     assert dead.score < ok.score - 0.05, (ok.score, dead.score)
+
+
+@pytest.mark.browser
+async def test_sliders_two_pixels_in_by_the_browsers_margin_are_not_misaligned(
+    validity_judgments,
+):
+    """Sliders keep the browser's default 2 px margin, so each sits 2 px in from the text above
+    it: that read as blocks "a few pixels off a shared edge" (layout.alignment 0.6 at every
+    viewport on a music player). Blocks nudged by the page itself are still caught
+    (test_blocks_nudged_off_their_shared_edges_are_caught)."""
+    v = _v(validity_judgments, "align/ua_margins")
+    assert _check(v, "layout.alignment") and not _failing(v, "layout.alignment"), [
+        c.message for c in _failing(v, "layout.alignment")
+    ]
