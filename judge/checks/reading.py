@@ -18,7 +18,8 @@ from judge.checks.geometry import evidence, ink, is_screen_reader_only, seen
 from judge.schema import CheckResult, ElementInfo
 
 DIM = "responsive"
-CPL_MIN = 20  # characters per line below which running text is a ribbon
+CPL_MIN = 20  # characters per line below which running text is cramped ...
+CPL_RIBBON = 10  # ... and at which it is a ribbon of a word or two per line
 MIN_CHARS = 40
 MIN_LINES = 3
 GLYPH_EM = 0.5  # average Latin glyph width in ems
@@ -33,6 +34,11 @@ def chars_per_line(e: ElementInfo) -> float | None:
     if len(e.text) < MIN_CHARS or box.height < MIN_LINES * LINE_EM * fs * 0.9:
         return None
     return box.width / (GLYPH_EM * fs)
+
+
+def narrowness(cpl: float) -> float:
+    """0 at CPL_MIN characters per line or more, 1 at CPL_RIBBON or fewer."""
+    return min(1.0, max(0.0, (CPL_MIN - cpl) / (CPL_MIN - CPL_RIBBON)))
 
 
 @check("responsive.cramped", DIM, order=45)
@@ -52,7 +58,9 @@ async def cramped(ctx: CheckContext) -> list[CheckResult]:
             continue
         total = sum(len(e.text) for e, _ in judged)
         bad = sorted((m for m in judged if m[1] < CPL_MIN), key=lambda m: m[1])
-        share = sum(len(e.text) for e, _ in bad) / total
+        # How cramped, not only whether: a card's 19-character lines at a breakpoint are a
+        # near miss a reader barely minds, a column of single words is unreadable.
+        share = sum(len(e.text) * narrowness(c) for e, c in bad) / total
         score = 1.0 - min(1.0, share / 0.5)
         e0, c0 = bad[0] if bad else (None, 0.0)
         msg = (

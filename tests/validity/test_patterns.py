@@ -858,3 +858,15 @@ async def test_sliders_two_pixels_in_by_the_browsers_margin_are_not_misaligned(
     assert _check(v, "layout.alignment") and not _failing(v, "layout.alignment"), [
         c.message for c in _failing(v, "layout.alignment")
     ]
+
+
+@pytest.mark.browser
+async def test_cards_at_a_breakpoints_edge_are_a_near_miss_not_a_ribbon(validity_judgments):
+    """Three cards side by side from 700 px wrap their text into lines of about 18 characters
+    at a tablet's width: a near miss of the 20 a comfortable line needs, which a reader barely
+    minds — it was as bad as a column of single words (responsive.cramped 0.0 on every
+    three-column Tailwind landing page at 768 px). How cramped now counts, not only whether:
+    the ribbon of the test above stays under 0.5."""
+    v = _v(validity_judgments, "squeeze/cards")
+    tablet = [c for c in _check(v, "responsive.cramped") if c.viewport == "tablet"]
+    assert tablet and 0.5 < tablet[0].score < 1.0, [c.message for c in tablet]
