@@ -35,6 +35,15 @@
     return { x: l + sx, y: t + sy, width: r - l, height: b - t };
   }
 
+  // Where a field's typed text runs: its box inside border and padding (a "$" drawn in the
+  // padding is an adornment; one over this box sits on the amount).
+  function fieldBox(r, cs) {
+    const px = (v) => parseFloat(v) || 0;
+    const l = px(cs.borderLeftWidth) + px(cs.paddingLeft), rr = px(cs.borderRightWidth) + px(cs.paddingRight);
+    const t = px(cs.borderTopWidth) + px(cs.paddingTop), b = px(cs.borderBottomWidth) + px(cs.paddingBottom);
+    return { x: r.left + l + sx, y: r.top + t + sy, width: Math.max(0, r.width - l - rr), height: Math.max(0, r.height - t - b) };
+  }
+
   function background(el) {
     let node = el;
     while (node && node.nodeType === 1) {
@@ -189,6 +198,7 @@
       effective_opacity: parseFloat(cs.opacity) * clip.o,
       shown: shown,
       text_box: text ? textBox(el) : null,
+      field_box: /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) ? fieldBox(r, cs) : null,
       position: cs.position,
       shift: shiftOf(cs),
       z_index: cs.zIndex,

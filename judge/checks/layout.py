@@ -164,13 +164,29 @@ async def overlap(ctx: CheckContext) -> list[CheckResult]:
 
 
 def _labels_each_other(els: list[ElementInfo], i: int, j: int) -> bool:
-    """A label drawn over a field (floating labels, placeholders) is a design, not a collision."""
+    """A label drawn over a field (floating labels, placeholders) is a design, not a collision;
+    so is a field's adornment — a unit or currency sign inside its box ("$", "kg", "%") clear
+    of where the field's own text runs."""
     for x, y in ((i, j), (j, i)):
         if els[y].tag not in ("input", "textarea", "select"):
             continue
         if els[x].tag == "label" or any(els[k].tag == "label" for k in ancestors(els, x)):
             return True
+        if _adornment(els[x], els[y]):
+            return True
     return False
+
+
+def _adornment(a: ElementInfo, field: ElementInfo) -> bool:
+    box, f = ink(a), field.bbox
+    inside = (
+        box.x >= f.x - 2
+        and box.y >= f.y - 2
+        and box.x + box.width <= f.x + f.width + 2
+        and box.y + box.height <= f.y + f.height + 2
+    )
+    clear = field.field_box is None or intersection(box, field.field_box) == 0
+    return 0 < len(a.text.strip()) <= 3 and inside and clear
 
 
 def _control(els: list[ElementInfo], i: int) -> ElementInfo | None:

@@ -31,6 +31,9 @@ class ElementInfo(Model):
         None, description="The part of the box not clipped away by ancestors (page coords)."
     )
     text_box: BBox | None = Field(None, description="Where its own text runs are drawn.")
+    field_box: BBox | None = Field(
+        None, description="Fields: the box their typed text runs in (inside padding and border)."
+    )
     position: str | None = None
     shift: dict[str, float] | None = Field(
         None, description="How far its own CSS transform/translate moves it: {x, y} px."

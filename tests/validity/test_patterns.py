@@ -870,3 +870,20 @@ async def test_cards_at_a_breakpoints_edge_are_a_near_miss_not_a_ribbon(validity
     v = _v(validity_judgments, "squeeze/cards")
     tablet = [c for c in _check(v, "responsive.cramped") if c.viewport == "tablet"]
     assert tablet and 0.5 < tablet[0].score < 1.0, [c.message for c in tablet]
+
+
+@pytest.mark.browser
+async def test_a_currency_sign_inside_its_field_is_an_adornment_unless_it_sits_on_the_amount(
+    validity_judgments,
+):
+    """A "$" drawn inside a bill field, in the padding left for it (an input group's prefix),
+    read as text drawn over a control (layout.overlap 0.93 on a tip calculator). Where the
+    field lost that padding, the sign sits on the amount: still an overlap."""
+    ok = _v(validity_judgments, "adornment/clear")
+    bad = _v(validity_judgments, "adornment/collides")
+    assert _check(ok, "layout.overlap") and not _failing(ok, "layout.overlap"), [
+        c.message for c in _failing(ok, "layout.overlap")
+    ]
+    assert any("#bill" in c.message for c in _failing(bad, "layout.overlap")), [
+        c.message for c in _check(bad, "layout.overlap")
+    ]
