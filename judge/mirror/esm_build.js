@@ -104,15 +104,16 @@ function starExternals(inputs, entryKey) {
     const key = stack.pop();
     if (seen.has(key) || !inputs[key]) continue;
     seen.add(key);
-    let src;
-    try { src = fs.readFileSync(path.resolve(cfg.work, key), "utf8"); } catch (e) { continue; }
     const file = path.resolve(cfg.work, key);
+    let src;
+    try { src = fs.readFileSync(file, "utf8"); } catch (e) { continue; }
     const own = new Set(inputs[key].imports.filter((i) => !i.external).map((i) => path.resolve(cfg.work, i.path)));
     for (const m of src.matchAll(/export\s*\*\s*from\s*(["'])([^"'\n]+)\1/g)) {
       const spec = m[2];
       if (/^[a-z]+:/.test(spec)) out.push(spec);
       else if (!spec.startsWith(".") && !spec.startsWith("/")) {
-        if (spec !== cfg.spec) out.push(depUrl(spec));
+        const bare = spec.replace(/^node:/, "");
+        if (spec !== cfg.spec && !NODE_ONLY.has(bare.split("/")[0])) out.push(depUrl(bare));
       } else {
         // A file of the package's own: follow the chain into it (as esbuild resolved it).
         const base = path.resolve(path.dirname(file), spec);
