@@ -165,16 +165,27 @@ async def open_session(
     return session
 
 
+def awaited(url: str, origin: str) -> bool:
+    """A request settling waits for: the page's own, or one to a CDN the mirror answers — a
+    library, data file or font a first use fetches into the store can take seconds, and a
+    page that fetches it (or imports it after load) would be judged before it arrived, on a
+    cold store only."""
+    if url.startswith(origin):
+        return True
+    host = url.split("/", 3)[2].split(":")[0].lower() if url.count("/") >= 2 else ""
+    return url.startswith(("http://", "https://")) and host in KNOWN_HOSTS
+
+
 def _record(s: PageSession) -> None:
     ev, origin = s.events, s.site.origin
 
     def on_request(req: Request) -> None:
-        if req.url.startswith(origin):
+        if awaited(req.url, origin):
             s.inflight += 1
             s.idle.clear()
 
     def on_done(req: Request) -> None:
-        if req.url.startswith(origin):
+        if awaited(req.url, origin):
             s.inflight = max(0, s.inflight - 1)
             if s.inflight == 0:
                 s.idle.set()

@@ -14,7 +14,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from judge.capture import settle
+from judge.capture import awaited, settle
 from judge.dialogs import close_blocking_dialog
 from judge.docwatch import IS_MARKED_JS, MARK_JS, OwnNavigations, ask, await_new_document
 
@@ -74,7 +74,7 @@ class LivePage:
                 self.page.remove_listener(name, fn)
 
     def _own(self, req: Request) -> bool:
-        return req.url.startswith("/".join(self.url.split("/", 3)[:3]))
+        return awaited(req.url, "/".join(self.url.split("/", 3)[:3]))
 
     def _on_request(self, req: Request) -> None:
         if self._own(req):

@@ -53,3 +53,26 @@ async def test_offline_with_a_cold_store_blocks_and_says_why(tmp_path, monkeypat
     fa = next(b for b in v.blocked_requests if "font-awesome" in b.url)
     assert fa.action == "blocked" and fa.reason == "offline"
     assert not (tmp_path / "cache" / "mirror" / "packages").exists()  # nothing was fetched
+
+
+async def test_what_a_page_fetches_from_a_cdn_is_waited_for_on_a_cold_store(tmp_path, monkeypatch):
+    """A request to a CDN the mirror answers is part of the page settling, like the page's own
+    requests: on a cold store the first fetch of a file goes to the registry, and the page was
+    captured before it arrived ('loading'), while a warm store had it in time — the same page
+    judged differently depending on what the store held."""
+    from judge.capture import load, open_session
+    from judge.pipeline import Judge
+    from judge.schema import JudgeOptions
+
+    monkeypatch.setenv("FJUDGE_CACHE", str(tmp_path / "cache"))
+    async with Judge(JudgeOptions(workers=1, judge="deterministic")) as judge:
+        site = judge.preview.register(FIXTURES / "mirror_late" / "fetch")
+        handle = await judge.browser_handle()
+        session = await open_session(handle.browser, site, (1024, 768))
+        try:
+            await load(session, 30)
+            text = await session.page.evaluate("document.getElementById('data').textContent")
+        finally:
+            await session.close()
+            judge.preview.unregister(site)
+    assert text == "loaded canvas-confetti", text
