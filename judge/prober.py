@@ -112,6 +112,19 @@ class Prober:
             self.live.detach()
         return out
 
+    async def uncover(self, controls: list[Control], most: int = 12) -> None:
+        """Controls found covered get, before the plan is made, the moment every step gives a
+        control it scrolls to (a scroll-reveal plays: AOS's flip-up turns a form away until it
+        is scrolled to); those it uncovers are planned like the rest."""
+        covered = [c for c in controls if c.reach == "covered" and c.kind != "hover"][:most]
+        for c in covered:
+            loc = await self._locate(c)
+            if loc and loc["reach"] != "covered":
+                c.reach, c.covered_by = loc["reach"], None
+        if covered:
+            with contextlib.suppress(Exception):
+                await self.page.evaluate("() => window.scrollTo(0, 0)")
+
     async def _follow(self, before: list[Control], step: Step, room: int) -> list[Step]:
         with contextlib.suppress(Exception):
             await self._finish()

@@ -93,9 +93,10 @@ async def interaction(ctx: CheckContext) -> list[CheckResult]:
     if page is None or ctx.url is None:
         return []
     controls = await install(page)
+    prober = Prober(page, ctx.url, ctx.images)
+    await prober.uncover(controls)
     info = await page_info(page)
     the_plan = plan(controls, budgets.actions, info)
-    prober = Prober(page, ctx.url, ctx.images)
     seconds = min(budgets.probe_seconds, max(0.5, ctx.seconds_left() - 1.0))
     outcomes = await prober.run(the_plan, seconds, budgets.actions)
     ctx.interactions.extend(_record(o) for o in outcomes)
