@@ -71,7 +71,6 @@ async def keyboard(ctx: CheckContext) -> list[CheckResult]:
     if n < 2:
         return [result("a11y.keyboard", DIM, None, "fewer than two controls to tab between")]
     seen: list[str | None] = []
-    changed = True
     try:
         for _ in range(min(MAX_TABS, n + 1)):
             await page.keyboard.press("Tab")

@@ -20,11 +20,15 @@ def _inline_link(e: ElementInfo, els: list[ElementInfo]) -> bool:
     return e.tag == "a" and e.parent is not None and bool(els[e.parent].text)
 
 
+def _small(e: ElementInfo) -> bool:
+    return e.bbox.width < TAP_MIN or e.bbox.height < TAP_MIN
+
+
 def _undersized(ctrls: list[ElementInfo]) -> list[ElementInfo]:
     """Targets under 24×24 px that fail WCAG 2.5.8's spacing exception too: a small target is
     fine when a 24 px circle centred on it touches no other target (nor another small target's
     circle) — a lone slider track or a spaced-out nav link is easy to hit; a cluster is not."""
-    small = [e for e in ctrls if e.bbox.width < TAP_MIN or e.bbox.height < TAP_MIN]
+    small = [e for e in ctrls if _small(e)]
     small_ids = {id(e) for e in small}
     r = TAP_MIN / 2
 
@@ -68,7 +72,9 @@ def _unrevealed(e: ElementInfo) -> bool:
 _STEPPER = re.compile(r"prev|next|arrow|chevron|‹|›|❮|❯|«|»|←|→|^\s*[<>]\s*$", re.I)
 
 
-def _ancestors(els: list[ElementInfo], i: int | None, n: int) -> list[int]:
+def _lineage(els: list[ElementInfo], i: int | None, n: int) -> list[int]:
+    """`i` and its nearest ancestors, `n` in all (geometry.ancestors is the whole chain, without
+    `i`: here the carousel is looked for close to the dots, not anywhere on the page)."""
     out: list[int] = []
     while i is not None and len(out) < n:
         out.append(i)
@@ -82,8 +88,7 @@ def _carousel_dots(ctrls: list[ElementInfo], els: list[ElementInfo]) -> set[int]
     the same slides are reached through a control of full size. Returns the dots' ids."""
     rows: dict[int, list[ElementInfo]] = {}
     for e in ctrls:
-        small = e.bbox.width < TAP_MIN or e.bbox.height < TAP_MIN
-        if small and len(e.text.strip()) <= 2 and e.parent is not None:
+        if _small(e) and len(e.text.strip()) <= 2 and e.parent is not None:
             rows.setdefault(e.parent, []).append(e)
     out: set[int] = set()
     for parent, dots in rows.items():
@@ -92,12 +97,12 @@ def _carousel_dots(ctrls: list[ElementInfo], els: list[ElementInfo]) -> set[int]
             abs(d.bbox.width - w) > 2 or abs(d.bbox.height - h) > 2 for d in dots
         ):
             continue
-        scope = set(_ancestors(els, parent, 4))
+        scope = set(_lineage(els, parent, 4))
         for t in ctrls:
-            if t in dots or t.bbox.width < TAP_MIN or t.bbox.height < TAP_MIN:
+            if _small(t):  # the dots themselves among them
                 continue
             said = " ".join([t.text, t.attrs.get("aria-label", ""), t.attrs.get("class", "")])
-            if _STEPPER.search(said) and scope & set(_ancestors(els, t.parent, 6)):
+            if _STEPPER.search(said) and scope & set(_lineage(els, t.parent, 6)):
                 out |= {id(d) for d in dots}
                 break
     return out
