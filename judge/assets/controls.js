@@ -218,6 +218,17 @@
     return !!(label && (label.control === el || (el.labels && Array.from(el.labels).includes(label))));
   }
 
+  // Where one of an inline element's line pieces is drawn at its own centre, or null.
+  function pieceHit(el) {
+    const pieces = el.getClientRects();
+    if (pieces.length < 2) return null;
+    for (const q of Array.from(pieces).slice(0, 8)) {
+      const x = q.left + q.width / 2, y = q.top + q.height / 2;
+      if (q.width >= 1 && q.height >= 1 && x >= 0 && y >= 0 && x < innerWidth && y < innerHeight && hits(el, x, y)) return [x, y];
+    }
+    return null;
+  }
+
   function reach(el) {
     const r = el.getBoundingClientRect();
     const docX = r.left + window.scrollX, docY = r.top + window.scrollY;
@@ -230,11 +241,17 @@
     if (cx < 0 || cy < 0 || cx >= innerWidth || cy >= innerHeight) {
       return { reach: "hidden", bbox, covered_by: null, hidden_why: "cannot be scrolled into view" };
     }
-    if (hits(el, cx, cy)) return { reach: "ok", bbox, covered_by: null };
+    // `at`: where a pointer reaches it (viewport), which is where the prober then clicks.
+    if (hits(el, cx, cy)) return { reach: "ok", bbox, covered_by: null, at: [cx, cy] };
     // A gap in inline text, or an ancestor's ::before/::after: try a few more points inside.
     for (const [fx, fy] of [[0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]]) {
-      if (hits(el, v.left + v.width * fx, v.top + v.height * fy)) return { reach: "ok", bbox, covered_by: null };
+      const x = v.left + v.width * fx, y = v.top + v.height * fy;
+      if (hits(el, x, y)) return { reach: "ok", bbox, covered_by: null, at: [x, y] };
     }
+    // A link wrapped over two lines is drawn as two pieces (the end of one line, the start of
+    // the next); its box spans both lines, and the points above fall on the paragraph's text.
+    const piece = pieceHit(el);
+    if (piece) return { reach: "ok", bbox, covered_by: null, at: piece };
     const hit = document.elementFromPoint(cx, cy);
     const what = hit && hit.contains(el) ? " (pseudo-element or overlay)" : "";
     return { reach: "covered", bbox, covered_by: hit ? cssPath(hit) + what : null };
@@ -364,7 +381,8 @@
       if (cs.display === "none" || cs.visibility === "hidden") return null;
       const r = reach(el);
       const v = el.getBoundingClientRect();
-      return { ...r, view: { x: v.left, y: v.top, width: v.width, height: v.height }, state: this.state() };
+      const [cx, cy] = r.at || [v.left + v.width / 2, v.top + v.height / 2];
+      return { ...r, view: { x: v.left, y: v.top, width: v.width, height: v.height, cx, cy }, state: this.state() };
     },
     async reveal(ms) {
       // A person who scrolls to a control waits a moment for what the scroll starts: the

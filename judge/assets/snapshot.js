@@ -20,8 +20,12 @@
 
   // Where the element's own text is actually drawn (its text runs), which is often much
   // smaller than its box (a centred word in a wide slide).
+  // Text wrapped over several lines also gets one box per line (at most 12): the union of a
+  // phrase that runs from the end of one line to the start of the next covers both lines
+  // whole, and would sit on every word beside it.
   function textBox(el) {
     let l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
+    const lines = [];
     for (const n of el.childNodes) {
       if (n.nodeType !== 3 || !n.textContent.trim()) continue;
       const range = document.createRange();
@@ -29,10 +33,14 @@
       for (const q of range.getClientRects()) {
         if (q.width < 1 || q.height < 1) continue;
         l = Math.min(l, q.left); t = Math.min(t, q.top); r = Math.max(r, q.right); b = Math.max(b, q.bottom);
+        const line = lines.find((m) => q.top < m.b - 1 && q.bottom > m.t + 1);
+        if (line) { line.l = Math.min(line.l, q.left); line.r = Math.max(line.r, q.right); line.t = Math.min(line.t, q.top); line.b = Math.max(line.b, q.bottom); }
+        else if (lines.length < 12) lines.push({ l: q.left, t: q.top, r: q.right, b: q.bottom });
       }
     }
-    if (!Number.isFinite(l)) return null;
-    return { x: l + sx, y: t + sy, width: r - l, height: b - t };
+    if (!Number.isFinite(l)) return [null, null];
+    const box = (m) => ({ x: m.l + sx, y: m.t + sy, width: m.r - m.l, height: m.b - m.t });
+    return [box({ l, t, r, b }), lines.length > 1 ? lines.map(box) : null];
   }
 
   // Where a field's typed text runs: its box inside border and padding (a "$" drawn in the
@@ -42,6 +50,20 @@
     const l = px(cs.borderLeftWidth) + px(cs.paddingLeft), rr = px(cs.borderRightWidth) + px(cs.paddingRight);
     const t = px(cs.borderTopWidth) + px(cs.paddingTop), b = px(cs.borderBottomWidth) + px(cs.paddingBottom);
     return { x: r.left + l + sx, y: r.top + t + sy, width: Math.max(0, r.width - l - rr), height: Math.max(0, r.height - t - b) };
+  }
+
+  // An inline element wrapped over two lines is drawn as two pieces, and its box's centre
+  // falls between them on its paragraph's text: it is on top if one of its pieces is.
+  function pieceOnTop(el) {
+    const pieces = el.getClientRects();
+    if (pieces.length < 2) return false;
+    for (const q of Array.from(pieces).slice(0, 8)) {
+      const x = q.left + q.width / 2, y = q.top + q.height / 2;
+      if (q.width < 1 || q.height < 1 || x < 0 || y < 0 || x >= vw || y >= vh) continue;
+      const h = document.elementFromPoint(x, y);
+      if (h && (h === el || el.contains(h))) return true;
+    }
+    return false;
   }
 
   function background(el) {
@@ -141,12 +163,13 @@
     const clickable = isClickable(el, cs);
     // Keep only what a check may need: visible boxes, text carriers, controls, images.
     if (!visible && !clickable) continue;
+    const [tbox, tlines] = text ? textBox(el) : [null, null];
     let topmost = true, coveredBy = null;
     const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
     const inView = r.right > 0 && r.bottom > 0 && r.left < vw && r.top < vh;
     if (visible && cx >= 0 && cy >= 0 && cx < vw && cy < vh && (clickable || text)) {
       const hit = document.elementFromPoint(cx, cy);
-      if (hit && hit !== el && !el.contains(hit) && !hit.contains(el)) {
+      if (hit && hit !== el && !el.contains(hit) && !hit.contains(el) && !pieceOnTop(el)) {
         topmost = false;
         coveredBy = cssPath(hit);
       }
@@ -197,7 +220,8 @@
       opacity: parseFloat(cs.opacity),
       effective_opacity: parseFloat(cs.opacity) * clip.o,
       shown: shown,
-      text_box: text ? textBox(el) : null,
+      text_box: tbox,
+      text_lines: tlines,
       field_box: /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) ? fieldBox(r, cs) : null,
       position: cs.position,
       shift: shiftOf(cs),

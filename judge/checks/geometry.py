@@ -62,17 +62,33 @@ def within(els: list[ElementInfo], i: int, tags: set[str]) -> bool:
     return els[i].tag in tags or any(els[a].tag in tags for a in ancestors(els, i))
 
 
-def ink(e: ElementInfo) -> BBox:
-    """What of the element a reader sees as content: its own text runs if it has text (clipped
-    like the element), else its visible box."""
-    box = shown(e)
-    t = e.text_box
-    if t is None:
-        return box
+def _within(t: BBox, box: BBox) -> BBox:
     x0, y0 = max(box.x, t.x), max(box.y, t.y)
     x1 = min(box.x + box.width, t.x + t.width)
     y1 = min(box.y + box.height, t.y + t.height)
     return BBox(x=x0, y=y0, width=max(0.0, x1 - x0), height=max(0.0, y1 - y0))
+
+
+def ink(e: ElementInfo) -> BBox:
+    """What of the element a reader sees as content: its own text runs if it has text (clipped
+    like the element), else its visible box."""
+    return shown(e) if e.text_box is None else _within(e.text_box, shown(e))
+
+
+def ink_lines(e: ElementInfo) -> list[BBox]:
+    """`ink`, line by line for text wrapped over several lines: a phrase running from the end
+    of one line to the start of the next is drawn in two pieces, not over the whole of both."""
+    if not e.text_lines:
+        return [ink(e)]
+    box = shown(e)
+    return [b for b in (_within(t, box) for t in e.text_lines) if area(b) > 0] or [ink(e)]
+
+
+def drawn_overlap(a: ElementInfo, b: ElementInfo) -> tuple[float, float, float]:
+    """(area where a's and b's ink meet, a's ink area, b's ink area), line by line."""
+    la, lb = ink_lines(a), ink_lines(b)
+    inter = sum(intersection(x, y) for x in la for y in lb)
+    return inter, sum(map(area, la)), sum(map(area, lb))
 
 
 # Positions that take a box out of the page flow: drawn over others, not beside them.

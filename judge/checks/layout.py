@@ -14,6 +14,7 @@ from judge.checks.geometry import (
     OUT_OF_FLOW,
     ancestors,
     area,
+    drawn_overlap,
     evidence,
     ink,
     intersection,
@@ -228,9 +229,10 @@ def _overlaps(cap: ViewportCapture) -> list[tuple[ElementInfo, ElementInfo]]:
             if i in anc[j] or j in anc[i]:
                 continue
             b = els[j]
-            sa, sb = ink(a), ink(b)
-            inter = intersection(sa, sb)
-            if inter < 16 or inter < 0.25 * min(area(sa), area(sb)):
+            if intersection(ink(a), ink(b)) < 16:
+                continue  # their unions do not meet: nor do their lines
+            inter, aa, ab = drawn_overlap(a, b)
+            if inter < 16 or inter < 0.25 * min(aa, ab):
                 continue
             if _labels_each_other(els, i, j) or _layered(els, i, j):
                 continue

@@ -31,6 +31,9 @@ class ElementInfo(Model):
         None, description="The part of the box not clipped away by ancestors (page coords)."
     )
     text_box: BBox | None = Field(None, description="Where its own text runs are drawn.")
+    text_lines: list[BBox] | None = Field(
+        None, description="Own text wrapped over several lines: one box per line (max 12)."
+    )
     field_box: BBox | None = Field(
         None, description="Fields: the box their typed text runs in (inside padding and border)."
     )

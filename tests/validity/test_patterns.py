@@ -887,3 +887,27 @@ async def test_a_currency_sign_inside_its_field_is_an_adornment_unless_it_sits_o
     assert any("#bill" in c.message for c in _failing(bad, "layout.overlap")), [
         c.message for c in _check(bad, "layout.overlap")
     ]
+
+
+@pytest.mark.browser
+async def test_links_and_code_wrapped_over_two_lines_are_neither_covered_nor_overlapping(
+    validity_judgments,
+):
+    """A link or a code chip that wraps is drawn in two pieces, the end of one line and the start
+    of the next, and its box spans both lines whole: the box's centre fell on the paragraph's
+    text (the link "covered by" its own paragraph, interaction.reachable 0.0 on a page of plain
+    prose) and the box sat on every word beside it (layout.overlap 0.61). Each piece is now
+    tried and weighed on its own. A promotion laid over the terms still covers their links, and
+    a chip pulled back over a link still overlaps it."""
+    ok = _v(validity_judgments, "inline/wrapped")
+    bad = _v(validity_judgments, "inline/covered")
+    for check_id in ("interaction.reachable", "layout.overlap"):
+        assert _check(ok, check_id) and not _failing(ok, check_id), [
+            c.message for c in _failing(ok, check_id)
+        ]
+    clicked = {i.selector for i in ok.interactions if i.action == "click" and "hash" in i.effect}
+    assert len(clicked) == 5, [(i.selector, i.effect, i.note) for i in ok.interactions]
+    covered = _failing(bad, "interaction.reachable")
+    assert covered and "p:nth-of-type(2) > span" in covered[0].message, _inter(bad)
+    drawn_over = {e.selector for c in _failing(bad, "layout.overlap") for e in c.evidence}
+    assert "body > p:nth-of-type(3) > code" in drawn_over, drawn_over
