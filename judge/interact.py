@@ -210,6 +210,15 @@ def _action(c: Control) -> str:
     }.get(c.kind, "click")
 
 
+def _submits(b: Control) -> bool:
+    """A button that submits its form when clicked (a <button> is type=submit by default)."""
+    if not b.in_form:
+        return False
+    return (b.tag == "button" and b.type in ("", "submit")) or (
+        b.tag == "input" and b.type in ("submit", "image")
+    )
+
+
 def _primary(ok: list[Control]) -> tuple[list[Step], set[str]]:
     """Forms filled and submitted; text fields typed into and confirmed with Enter."""
     texts = [c for c in ok if c.kind == "text"]
@@ -219,6 +228,9 @@ def _primary(ok: list[Control]) -> tuple[list[Step], set[str]]:
     groups: set[str] = set()
     for t in sorted(texts, key=lambda c: -c.prominence):
         mates = [b for b in buttons if t.group and b.group == t.group]
+        # A form is sent by its submit button, not by the nearest one: a password field's
+        # show/hide toggle (type="button") sits inside the field, the submit below it.
+        mates = [b for b in mates if _submits(b)] or mates
         btn = min(mates, key=lambda b: _distance(t.bbox, b.bbox), default=None)
         if btn is not None and t.group not in groups:
             groups.add(t.group or "")

@@ -233,6 +233,7 @@
       scroll_height: el.scrollHeight,
       client_height: el.clientHeight,
       text_overflow: cs.textOverflow,
+      line_clamp: parseInt(cs.webkitLineClamp, 10) || null,
       white_space: cs.whiteSpace,
       natural_width: el.naturalWidth ?? null,
       natural_height: el.naturalHeight ?? null,

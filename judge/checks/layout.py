@@ -126,7 +126,9 @@ def _lost_share(e: ElementInfo) -> float:
     sh, ch = e.scroll_height or 0, e.client_height or 0
     if e.overflow_x in hidden and sw > cw + 2 and e.text_overflow != "ellipsis":
         lost = max(lost, 1 - cw / sw)
-    if e.overflow_y in hidden and sh > ch + 2:
+    # -webkit-line-clamp: cut after n lines on purpose, and the cut is marked with an ellipsis
+    # (a card's teaser), as text-overflow: ellipsis marks a cut line.
+    if e.overflow_y in hidden and sh > ch + 2 and not e.line_clamp:
         lost = max(lost, 1 - ch / sh)
     return lost
 

@@ -30,7 +30,9 @@ def chars_per_line(e: ElementInfo) -> float | None:
     """Estimated characters per line of a wrapped text element; None if it is not running
     text over several lines (a label, a heading on one line)."""
     fs = e.font_size or 16
-    box = ink(e)
+    # The lines as laid out, not the part in view: a card half scrolled out of a carousel row
+    # has lines as long as its neighbours'.
+    box = e.text_box or ink(e)
     if len(e.text) < MIN_CHARS or box.height < MIN_LINES * LINE_EM * fs * 0.9:
         return None
     return box.width / (GLYPH_EM * fs)

@@ -49,6 +49,7 @@ class ElementInfo(Model):
     scroll_height: float | None = None
     client_height: float | None = None
     text_overflow: str | None = None
+    line_clamp: int | None = Field(None, description="-webkit-line-clamp: lines shown.")
     white_space: str | None = None
     natural_width: float | None = Field(None, description="Images: intrinsic size.")
     natural_height: float | None = None

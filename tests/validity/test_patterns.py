@@ -911,3 +911,41 @@ async def test_links_and_code_wrapped_over_two_lines_are_neither_covered_nor_ove
     assert covered and "p:nth-of-type(2) > span" in covered[0].message, _inter(bad)
     drawn_over = {e.selector for c in _failing(bad, "layout.overlap") for e in c.evidence}
     assert "body > p:nth-of-type(3) > code" in drawn_over, drawn_over
+
+
+@pytest.mark.browser
+async def test_teasers_cut_by_line_clamp_in_a_sideways_row_are_neither_clipped_nor_cramped(
+    validity_judgments,
+):
+    """Cards in a row that scrolls sideways, their teasers cut after three lines by
+    -webkit-line-clamp: the cut is made on purpose and marked with an ellipsis (layout.clipped
+    read it as 40 % of the text lost), and a card half scrolled out of the row has lines as long
+    as its neighbours' (responsive.cramped measured only the part in view: 19 characters a
+    line). Teasers cut mid-line by a fixed height, on cards squeezed to a sliver, are both."""
+    ok = _v(validity_judgments, "teasers/working")
+    bad = _v(validity_judgments, "teasers/cut")
+    for check_id in ("layout.clipped", "responsive.cramped"):
+        assert _check(ok, check_id) and not _failing(ok, check_id), [
+            c.message for c in _failing(ok, check_id)
+        ]
+        assert any(
+            c.score < 0.5 and "div:nth-of-type(2) > div" in c.message
+            for c in _failing(bad, check_id)
+        ), [c.message for c in _check(bad, check_id)]
+
+
+@pytest.mark.browser
+async def test_a_form_is_sent_by_its_submit_button_not_the_password_toggle_beside_it(
+    validity_judgments,
+):
+    """A sign-up form's password field holds a show/hide toggle (type="button"). The flow sent
+    the form with the button nearest the most prominent field, the toggle, and read the
+    working form as "changes the page but the input does not show up" (0.81). A form is sent by
+    its submit button; where the submit handler does nothing, the flow still fails."""
+    ok = _v(validity_judgments, "signup/working")
+    bad = _v(validity_judgments, "signup/dead")
+    flows = [i for i in ok.interactions if i.action == "flow"]
+    assert [i.selector for i in flows] == ["#f > button"], [(i.selector, i.effect) for i in flows]
+    assert _check(ok, "interaction.flow") and not _failing(ok, "interaction.flow"), _inter(ok)
+    failed = {e.selector for c in _failing(bad, "interaction.flow") for e in c.evidence}
+    assert "#f > button" in failed, _inter(bad)
