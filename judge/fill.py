@@ -176,7 +176,9 @@ async def send_form(
             # What such a form shows is an acknowledgement or an answer ("Thanks, we'll be
             # in touch", "BMI 23.4"), not what was typed.
             with contextlib.suppress(Exception):
-                out.visible_result = await page.evaluate("() => window.__fjp.newText()")
+                out.visible_result = await page.evaluate(
+                    "(s) => window.__fjp.newText(s)", button.selector
+                )
     return s1
 
 

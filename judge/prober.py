@@ -196,7 +196,8 @@ class Prober:
         with contextlib.suppress(Exception):
             await self.page.evaluate(_BLUR_JS)
         loc = await self._locate(control)
-        return bool(loc) and loc["reach"] == "ok"
+        # A quiz's answers, disabled once one was picked: the next answer needs a fresh page.
+        return bool(loc) and loc["reach"] == "ok" and not (loc["disabled"] and not control.disabled)
 
     async def _locate(self, control: Control) -> dict[str, Any] | None:
         js = "(s) => window.__fjp ? window.__fjp.locate(s) : undefined"

@@ -212,7 +212,10 @@
   // The element drawn at (x, y) is the control itself, something inside it, or its label.
   function hits(el, x, y) {
     const h = document.elementFromPoint(x, y);
-    if (!h) return false;
+    return !!h && related(el, h);
+  }
+
+  function related(el, h) {
     if (h === el || el.contains(h)) return true;
     const label = h.closest && h.closest("label");
     return !!(label && (label.control === el || (el.labels && Array.from(el.labels).includes(label))));
@@ -243,15 +246,19 @@
     }
     // `at`: where a pointer reaches it (viewport), which is where the prober then clicks.
     if (hits(el, cx, cy)) return { reach: "ok", bbox, covered_by: null, at: [cx, cy] };
+    // Something unrelated drawn over its middle (not an ancestor's ::before/::after, not the
+    // paragraph between a wrapped link's pieces): usable at its edges, but partly covered.
+    const mid = document.elementFromPoint(cx, cy);
+    const partly = mid && !mid.contains(el) && !related(el, mid) ? cssPath(mid) : null;
     // A gap in inline text, or an ancestor's ::before/::after: try a few more points inside.
     for (const [fx, fy] of [[0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]]) {
       const x = v.left + v.width * fx, y = v.top + v.height * fy;
-      if (hits(el, x, y)) return { reach: "ok", bbox, covered_by: null, at: [x, y] };
+      if (hits(el, x, y)) return { reach: "ok", bbox, covered_by: null, at: [x, y], partly_covered_by: partly };
     }
     // A link wrapped over two lines is drawn as two pieces (the end of one line, the start of
     // the next); its box spans both lines, and the points above fall on the paragraph's text.
     const piece = pieceHit(el);
-    if (piece) return { reach: "ok", bbox, covered_by: null, at: piece };
+    if (piece) return { reach: "ok", bbox, covered_by: null, at: piece, partly_covered_by: partly };
     const hit = document.elementFromPoint(cx, cy);
     const what = hit && hit.contains(el) ? " (pseudo-element or overlay)" : "";
     return { reach: "covered", bbox, covered_by: hit ? cssPath(hit) + what : null };
@@ -306,6 +313,31 @@
     const filled = cs.backgroundColor && !/rgba\(.*,\s*0\)$/.test(cs.backgroundColor) && cs.backgroundColor !== "transparent";
     const above = r.top + window.scrollY < innerHeight ? 1 : 0.6;
     return Math.round(Math.sqrt(area) * (filled ? 1.5 : 1) * above);
+  }
+
+  // A message the page had written all along and shows once the form is sent (a hidden
+  // "Thanks! Check your inbox." revealed as the form hides): a new visible line near the form
+  // (within two levels around it), outside fields and buttons.
+  function revealedNear(selector) {
+    const b = document.querySelector(selector);
+    let scope = b && (b.form || b.closest("form") || b.parentElement);
+    for (let i = 0; i < 2 && scope && scope.parentElement && scope.parentElement !== document.body; i++) scope = scope.parentElement;
+    if (!scope) return null;
+    // Lines of the page's text (as drawn: what display: none hides is not in it) not there
+    // before; a text near the form that is part of one was revealed.
+    const fresh = (document.body.innerText || "").split("\n").map((x) => x.trim())
+      .filter((x) => x.length >= 3 && !shownLines.has(x) && /\p{L}{3}|\d/u.test(x));
+    if (!fresh.length) return null;
+    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const t = n.textContent.replace(/\s+/g, " ").trim();
+      const p = n.parentElement;
+      if (t.length < 3 || !/\p{L}{3}|\d/u.test(t) || !p || p.closest("input,textarea,select,button,script,style,noscript")) continue;
+      const r = p.getBoundingClientRect();
+      if (!(r.width > 0 && r.height > 0) || getComputedStyle(p).visibility === "hidden") continue;
+      if (fresh.some((x) => x.includes(t.slice(0, 40)))) return cssPath(p);
+    }
+    return null;
   }
 
   window.__fjp = {
@@ -382,7 +414,8 @@
       const r = reach(el);
       const v = el.getBoundingClientRect();
       const [cx, cy] = r.at || [v.left + v.width / 2, v.top + v.height / 2];
-      return { ...r, view: { x: v.left, y: v.top, width: v.width, height: v.height, cx, cy }, state: this.state() };
+      const disabled = !!el.disabled || el.getAttribute("aria-disabled") === "true";
+      return { ...r, disabled, view: { x: v.left, y: v.top, width: v.width, height: v.height, cx, cy }, state: this.state() };
     },
     async reveal(ms) {
       // A person who scrolls to a control waits a moment for what the scroll starts: the
@@ -511,7 +544,7 @@
       shownLines = new Set((document.body ? document.body.innerText : "").split("\n").map((t) => t.trim()));
       shownAt = mutations;
     },
-    newText() {
+    newText(near) {
       // A line the page wrote since markText() and did not show then (a form's "Thanks, we
       // will be in touch", a calculator's "23.4"), in a visible element outside form fields
       // and buttons (a "Sending…" label is not an answer).
@@ -526,7 +559,7 @@
           if (t.length >= 3 && !shownLines.has(t) && /\p{L}{3}|\d/u.test(t)) return cssPath(el);
         }
       }
-      return null;
+      return near ? revealedNear(near) : null;
     },
     visibleText(needle) {
       // Is `needle` shown somewhere on the page outside form fields?

@@ -72,38 +72,67 @@ def _unusable_fields(the_plan: Plan, outcomes: list[Outcome]) -> list[Control]:
     return off + [c for c in the_plan.hidden if _taken_away(c, exercised)]
 
 
+# Something drawn over a control's middle while its edges can still be clicked: a person sees
+# the collision and aims around it — half the cost of a control nobody can click.
+PARTLY = 0.5
+
+
 def reachability(the_plan: Plan, outcomes: list[Outcome], vp: str | None) -> CheckResult:
     bad = sorted(_covered(the_plan, outcomes), key=lambda c: -c.prominence)
+    gone = {c.selector for c in bad}
+    partly = [
+        c
+        for c in the_plan.controls
+        if c.reach == "ok" and c.partly_covered_by and c.kind != "hover" and c.selector not in gone
+    ]
+    partly.sort(key=lambda c: -c.prominence)
     total = len([c for c in the_plan.controls if c.kind != "hover"])
-    if not bad:
+    if not bad and not partly:
         return result(
             "interaction.reachable",
             DIM,
             1.0 if total else None,
             f"nothing covers the {total} control(s)" if total else "no controls",
         )
-    first = bad[0]
     ev = [
         Evidence(
             viewport=vp,
             selector=c.selector,
             bbox=c.bbox,
             screenshot=f"{vp}.png" if vp else None,
-            detail=f"covered by {c.covered_by}" if c.covered_by else "covered",
+            detail=(f"covered by {c.covered_by}" if c.covered_by else "covered")
+            if c.selector in gone
+            else f"partly covered by {c.partly_covered_by}",
         )
-        for c in bad[:6]
+        for c in (bad + partly)[:6]
     ]
-    penalty = sum(0.35 * weight(c) for c in bad)
+    penalty = sum(0.35 * weight(c) for c in bad) + sum(0.35 * PARTLY * weight(c) for c in partly)
+    if bad:
+        first = bad[0]
+        msg = (
+            f"{len(bad)} control(s) cannot be clicked: something is drawn on top of them, e.g. "
+            f"'{first.label or first.selector}' is covered by "
+            f"{first.covered_by or 'another element'}"
+        )
+        if partly:
+            msg += f"; {len(partly)} more partly covered"
+    else:
+        first = partly[0]
+        msg = (
+            f"{len(partly)} control(s) partly covered: '{first.label or first.selector}' has "
+            f"{first.partly_covered_by} drawn over its middle"
+        )
     return result(
         "interaction.reachable",
         DIM,
         max(0.0, 1.0 - penalty),
-        f"{len(bad)} control(s) cannot be clicked: something is drawn on top of them, e.g. "
-        f"'{first.label or first.selector}' is covered by {first.covered_by or 'another element'}"
-        " — move the covering element or give the control a higher stacking order",
-        severity="major",
+        msg + " — move the covering element or give the control a higher stacking order",
+        severity="major" if bad else "minor",
         evidence=ev,
-        data={"covered": [[c.selector, c.covered_by] for c in bad[:20]]},
+        data={
+            "covered": [[c.selector, c.covered_by] for c in bad[:20]],
+            "partly": [[c.selector, c.partly_covered_by] for c in partly[:20]],
+        },
     )
 
 

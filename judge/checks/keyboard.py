@@ -17,6 +17,7 @@ from judge.schema import CheckResult, Evidence
 DIM = "accessibility"
 MAX_TABS = 12
 _TABBABLE_JS = """() => {
+  const SEGMENTS = { date: 3, time: 3, 'datetime-local': 6, month: 2, week: 2 };
   const sel = 'a[href],button,input,select,textarea,summary,[tabindex]:not([tabindex="-1"]),[contenteditable=""],[contenteditable=true]';
   const stops = new Set();
   for (const el of document.querySelectorAll(sel)) {
@@ -26,13 +27,16 @@ _TABBABLE_JS = """() => {
     // A radio group is one Tab stop (arrow keys move within it).
     stops.add(el.type === 'radio' && el.name ? 'radio:' + el.name : el);
   }
+  // A date or time field takes a Tab per part (month, day, year): presses, not controls.
+  let presses = 0;
+  for (const s of stops) presses += (typeof s !== 'string' && SEGMENTS[s.type]) || 1;
   // What the Tab presses change is watched (see keyboard()'s reload).
   if (stops.size >= 2) {
     window.__fjTabbed = { changes: 0, scrolled: false };
     window.__fjTabObs = new MutationObserver((l) => { window.__fjTabbed.changes += l.length; });
     window.__fjTabObs.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   }
-  return stops.size;
+  return [stops.size, presses];
 }"""
 _FOCUS_JS = """() => { const a = document.activeElement;
   const t = window.__fjTabbed;
@@ -67,12 +71,12 @@ async def keyboard(ctx: CheckContext) -> list[CheckResult]:
         return []
     # Runs before the interaction prober, on the page as loaded (nothing has touched it but
     # the captures), so no reload is needed first; one follows only if the Tabs changed it.
-    n = int(await page.evaluate(_TABBABLE_JS))
+    n, presses = (int(x) for x in await page.evaluate(_TABBABLE_JS))
     if n < 2:
         return [result("a11y.keyboard", DIM, None, "fewer than two controls to tab between")]
     seen: list[str | None] = []
     try:
-        for _ in range(min(MAX_TABS, n + 1)):
+        for _ in range(min(MAX_TABS, presses + 1)):
             await page.keyboard.press("Tab")
             seen.append(await page.evaluate(_FOCUS_JS))
     finally:

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+# The first test to ask for `validity_judgments` judges every page under
+# tests/fixtures/validity (over a hundred, two at a time): its set-up alone takes minutes.
+pytestmark = pytest.mark.timeout(900)
+
 
 def _v(judgments, key):
     v = judgments[key].verdict
@@ -898,7 +902,7 @@ async def test_links_and_code_wrapped_over_two_lines_are_neither_covered_nor_ove
     text (the link "covered by" its own paragraph, interaction.reachable 0.0 on a page of plain
     prose) and the box sat on every word beside it (layout.overlap 0.61). Each piece is now
     tried and weighed on its own. A promotion laid over the terms still covers their links, and
-    a chip pulled back over a link still overlaps it."""
+    a chip pulled back over a link still overlaps it and partly covers it."""
     ok = _v(validity_judgments, "inline/wrapped")
     bad = _v(validity_judgments, "inline/covered")
     for check_id in ("interaction.reachable", "layout.overlap"):
@@ -911,6 +915,9 @@ async def test_links_and_code_wrapped_over_two_lines_are_neither_covered_nor_ove
     assert covered and "p:nth-of-type(2) > span" in covered[0].message, _inter(bad)
     drawn_over = {e.selector for c in _failing(bad, "layout.overlap") for e in c.evidence}
     assert "body > p:nth-of-type(3) > code" in drawn_over, drawn_over
+    # The link under the chip can still be clicked at its edge: partly covered, not covered.
+    partly = [p for c in covered for p in c.data.get("partly", [])]
+    assert [s for s, _ in partly] == ["body > p:nth-of-type(3) > a"], covered[0].data
 
 
 @pytest.mark.browser
@@ -949,3 +956,65 @@ async def test_a_form_is_sent_by_its_submit_button_not_the_password_toggle_besid
     assert _check(ok, "interaction.flow") and not _failing(ok, "interaction.flow"), _inter(ok)
     failed = {e.selector for c in _failing(bad, "interaction.flow") for e in c.evidence}
     assert "#f > button" in failed, _inter(bad)
+
+
+@pytest.mark.browser
+async def test_a_thank_you_line_revealed_when_the_form_is_sent_is_its_result(validity_judgments):
+    """A newsletter form that hides itself and shows a thank-you line that was in the page all
+    along (display: none until sent) writes nothing, so only written text counted as its answer:
+    "changes the page but the input does not show up" (0.7). A line shown near the form since
+    it was sent is its result; a form whose handler does nothing still fails."""
+    ok = _v(validity_judgments, "newsletter/working")
+    bad = _v(validity_judgments, "newsletter/dead")
+    flows = [i for i in ok.interactions if i.action == "flow"]
+    assert flows and "result:#thanks" in flows[0].effect, [(i.selector, i.effect) for i in flows]
+    assert _check(ok, "interaction.flow") and not _failing(ok, "interaction.flow"), _inter(ok)
+    failed = {e.selector for c in _failing(bad, "interaction.flow") for e in c.evidence}
+    assert "#news > button" in failed, _inter(bad)
+
+
+@pytest.mark.browser
+async def test_a_quiz_answer_is_tried_on_a_fresh_question_not_after_another_was_picked(
+    validity_judgments,
+):
+    """Picking a quiz answer disables all four. The next answer was tried on the page as the
+    last one left it (same set-up: the quiz started), disabled, so three of four answers "did
+    nothing" (interaction.broken 0.0 on a working quiz). A control the last step disabled gets
+    a fresh page; answers that were never wired still do nothing."""
+    ok = _v(validity_judgments, "quiz/working")
+    bad = _v(validity_judgments, "quiz/dead")
+    answers = [i for i in ok.interactions if i.selector.startswith("#opts")]
+    assert len(answers) == 4 and all(i.effect for i in answers), [
+        (i.selector, i.effect) for i in answers
+    ]
+    assert not _failing(ok, "interaction.broken"), _inter(ok)
+    assert any("#opts" in c.message for c in _failing(bad, "interaction.broken")), _inter(bad)
+
+
+@pytest.mark.browser
+async def test_one_of_each_group_is_tried_before_a_second_of_any(validity_judgments):
+    """A gallery's eight large tiles (each opening a lightbox, each closed again) used the whole
+    action budget before the small dark-mode switch and the category tabs were tried: a dead
+    switch went unseen. The plan now takes one control of each group before a second of any."""
+    ok = _v(validity_judgments, "gallery/working")
+    bad = _v(validity_judgments, "gallery/dead_theme")
+    tried = {i.selector for i in ok.interactions}
+    assert "#theme" in tried and any("div:nth-of-type(1) > button" in s for s in tried), tried
+    assert not _failing(ok, "interaction.broken"), _inter(ok)
+    assert any("#theme" in c.message for c in _failing(bad, "interaction.broken")), _inter(bad)
+
+
+@pytest.mark.browser
+async def test_tab_through_a_date_fields_parts_is_not_a_focus_trap(validity_judgments):
+    """A date field takes a Tab for each of its parts (month, day, year): with one press per
+    control, the check saw the focus stay on the date field and the list after it, and called
+    a booking form a focus trap (a11y.keyboard 0.2). Presses are counted per part now; a date
+    field that swallows Tab is still a trap."""
+    ok = _v(validity_judgments, "keyboard/dates")
+    bad = _v(validity_judgments, "keyboard/dates_trap")
+    assert _check(ok, "a11y.keyboard") and not _failing(ok, "a11y.keyboard"), [
+        c.message for c in _check(ok, "a11y.keyboard")
+    ]
+    assert any("trap" in c.message for c in _failing(bad, "a11y.keyboard")), [
+        c.message for c in _check(bad, "a11y.keyboard")
+    ]

@@ -8,6 +8,10 @@ import pytest
 from benchmarks.validity.rescore import rescore_verdict
 from rubrics import load_rubric
 
+# The first test to ask for `validity_judgments` judges every page under
+# tests/fixtures/validity (over a hundred, two at a time): its set-up alone takes minutes.
+pytestmark = pytest.mark.timeout(900)
+
 
 @pytest.mark.browser
 async def test_rescore_with_the_same_rubric_reproduces_every_score(validity_judgments):
