@@ -238,8 +238,33 @@ def _overlaps(cap: ViewportCapture) -> list[tuple[ElementInfo, ElementInfo]]:
                 continue
             if _labels_each_other(els, i, j) or _layered(els, i, j):
                 continue
+            if _scrolls_free(cap, i, j) or _scrolls_free(cap, j, i):
+                continue
             pairs.append((a, b))
     return pairs
+
+
+def _floating(els: list[ElementInfo], i: int, vh: float) -> ElementInfo | None:
+    """The fixed box in the lower half of the screen that `i` belongs to, if any: a cookie
+    notice, a chat bubble, a sticky "Book now" bar."""
+    for k in (i, *sorted(ancestors(els, i), key=lambda a: els[a].depth)):
+        e = els[k]
+        if e.position == "fixed":
+            return e if e.bbox.y >= 0.5 * vh else None
+    return None
+
+
+def _scrolls_free(cap: ViewportCapture, i: int, j: int) -> bool:
+    """`i` floats in a fixed box near the bottom of the screen and `j` is page content the
+    reader can scroll up from under it: drawn over it in the capture (taken at the top of the
+    page), over something else once scrolled — a floating notice, not a layout collision.
+    Content at the very end of a page that cannot scroll that far stays under it for good."""
+    els = cap.elements
+    box = _floating(els, i, cap.height)
+    if box is None or _floating(els, j, cap.height) is not None or not cap.doc_height:
+        return False
+    b = els[j].bbox
+    return b.y + b.height <= cap.doc_height - cap.height + box.bbox.y
 
 
 @check("layout.offscreen", DIM, order=33)

@@ -1018,3 +1018,20 @@ async def test_tab_through_a_date_fields_parts_is_not_a_focus_trap(validity_judg
     assert any("trap" in c.message for c in _failing(bad, "a11y.keyboard")), [
         c.message for c in _check(bad, "a11y.keyboard")
     ]
+
+
+@pytest.mark.browser
+async def test_a_floating_notice_over_text_that_scrolls_from_under_it_is_no_collision(
+    validity_judgments,
+):
+    """A cookie notice and a sticky price bar float at the bottom of the screen; the capture,
+    taken at the top of the page, has them over the text there (layout.overlap 0.35 on a
+    phone), which a reader scrolls up from under them. Text the page cannot scroll out from
+    under such a bar (a one-screen page whose bar sits on its last lines) is still covered."""
+    ok = _v(validity_judgments, "floating/notice")
+    bad = _v(validity_judgments, "floating/stuck")
+    assert _check(ok, "layout.overlap") and not _failing(ok, "layout.overlap"), [
+        c.message for c in _failing(ok, "layout.overlap")
+    ]
+    drawn_over = {e.selector for c in _failing(bad, "layout.overlap") for e in c.evidence}
+    assert "body > section > p" in drawn_over, drawn_over
