@@ -122,6 +122,20 @@ def _check(v, check_id):
     return [c for c in v.checks if c.id == check_id and c.score is not None]
 
 
+def _passes(v, check_id):
+    """The check ran and found nothing."""
+    assert _check(v, check_id) and not _failing(v, check_id), [
+        c.message for c in _check(v, check_id)
+    ]
+
+
+def _flags(v, check_id, needle):
+    """The check found something, naming `needle` in its message."""
+    assert any(needle in c.message for c in _failing(v, check_id)), [
+        c.message for c in _check(v, check_id)
+    ]
+
+
 @pytest.mark.browser
 async def test_emptied_app_is_an_empty_shell_and_scores_far_below(validity_judgments):
     """The panel renders nothing (an inverted guard; no error): a heading and an empty card
@@ -515,7 +529,7 @@ async def test_a_contact_form_that_acknowledges_the_message_works(validity_judgm
     not show up", 0.7). The twin whose submit empties the form and says nothing is caught."""
     ok = _v(validity_judgments, "textarea/acknowledged")
     silent = _v(validity_judgments, "textarea/silent")
-    assert _check(ok, "interaction.flow") and not _failing(ok, "interaction.flow"), _inter(ok)
+    _passes(ok, "interaction.flow")
     assert _failing(silent, "interaction.flow"), _inter(silent)
     assert silent.score < ok.score, (ok.score, silent.score)
 
@@ -797,7 +811,7 @@ async def test_a_form_that_feeds_a_canvas_chart_shows_its_result(validity_judgme
     dead = _v(validity_judgments, "canvas_form/dead")
     flow = [i for i in ok.interactions if i.action == "flow"]
     assert flow and "canvas" in flow[0].effect, [(i.action, i.effect) for i in ok.interactions]
-    assert _check(ok, "interaction.flow") and not _failing(ok, "interaction.flow"), _inter(ok)
+    _passes(ok, "interaction.flow")
     assert _failing(dead, "interaction.flow"), _inter(dead)
     assert dead.score < ok.score - 0.05, (ok.score, dead.score)
 
@@ -885,12 +899,8 @@ async def test_a_currency_sign_inside_its_field_is_an_adornment_unless_it_sits_o
     field lost that padding, the sign sits on the amount: still an overlap."""
     ok = _v(validity_judgments, "adornment/clear")
     bad = _v(validity_judgments, "adornment/collides")
-    assert _check(ok, "layout.overlap") and not _failing(ok, "layout.overlap"), [
-        c.message for c in _failing(ok, "layout.overlap")
-    ]
-    assert any("#bill" in c.message for c in _failing(bad, "layout.overlap")), [
-        c.message for c in _check(bad, "layout.overlap")
-    ]
+    _passes(ok, "layout.overlap")
+    _flags(bad, "layout.overlap", "#bill")
 
 
 @pytest.mark.browser
@@ -906,9 +916,7 @@ async def test_links_and_code_wrapped_over_two_lines_are_neither_covered_nor_ove
     ok = _v(validity_judgments, "inline/wrapped")
     bad = _v(validity_judgments, "inline/covered")
     for check_id in ("interaction.reachable", "layout.overlap"):
-        assert _check(ok, check_id) and not _failing(ok, check_id), [
-            c.message for c in _failing(ok, check_id)
-        ]
+        _passes(ok, check_id)
     clicked = {i.selector for i in ok.interactions if i.action == "click" and "hash" in i.effect}
     assert len(clicked) == 5, [(i.selector, i.effect, i.note) for i in ok.interactions]
     covered = _failing(bad, "interaction.reachable")
@@ -932,9 +940,7 @@ async def test_teasers_cut_by_line_clamp_in_a_sideways_row_are_neither_clipped_n
     ok = _v(validity_judgments, "teasers/working")
     bad = _v(validity_judgments, "teasers/cut")
     for check_id in ("layout.clipped", "responsive.cramped"):
-        assert _check(ok, check_id) and not _failing(ok, check_id), [
-            c.message for c in _failing(ok, check_id)
-        ]
+        _passes(ok, check_id)
         assert any(
             c.score < 0.5 and "div:nth-of-type(2) > div" in c.message
             for c in _failing(bad, check_id)
@@ -953,7 +959,7 @@ async def test_a_form_is_sent_by_its_submit_button_not_the_password_toggle_besid
     bad = _v(validity_judgments, "signup/dead")
     flows = [i for i in ok.interactions if i.action == "flow"]
     assert [i.selector for i in flows] == ["#f > button"], [(i.selector, i.effect) for i in flows]
-    assert _check(ok, "interaction.flow") and not _failing(ok, "interaction.flow"), _inter(ok)
+    _passes(ok, "interaction.flow")
     failed = {e.selector for c in _failing(bad, "interaction.flow") for e in c.evidence}
     assert "#f > button" in failed, _inter(bad)
 
@@ -968,7 +974,7 @@ async def test_a_thank_you_line_revealed_when_the_form_is_sent_is_its_result(val
     bad = _v(validity_judgments, "newsletter/dead")
     flows = [i for i in ok.interactions if i.action == "flow"]
     assert flows and "result:#thanks" in flows[0].effect, [(i.selector, i.effect) for i in flows]
-    assert _check(ok, "interaction.flow") and not _failing(ok, "interaction.flow"), _inter(ok)
+    _passes(ok, "interaction.flow")
     failed = {e.selector for c in _failing(bad, "interaction.flow") for e in c.evidence}
     assert "#news > button" in failed, _inter(bad)
 
@@ -988,7 +994,7 @@ async def test_a_quiz_answer_is_tried_on_a_fresh_question_not_after_another_was_
         (i.selector, i.effect) for i in answers
     ]
     assert not _failing(ok, "interaction.broken"), _inter(ok)
-    assert any("#opts" in c.message for c in _failing(bad, "interaction.broken")), _inter(bad)
+    _flags(bad, "interaction.broken", "#opts")
 
 
 @pytest.mark.browser
@@ -1001,7 +1007,7 @@ async def test_one_of_each_group_is_tried_before_a_second_of_any(validity_judgme
     tried = {i.selector for i in ok.interactions}
     assert "#theme" in tried and any("div:nth-of-type(1) > button" in s for s in tried), tried
     assert not _failing(ok, "interaction.broken"), _inter(ok)
-    assert any("#theme" in c.message for c in _failing(bad, "interaction.broken")), _inter(bad)
+    _flags(bad, "interaction.broken", "#theme")
 
 
 @pytest.mark.browser
@@ -1012,12 +1018,8 @@ async def test_tab_through_a_date_fields_parts_is_not_a_focus_trap(validity_judg
     field that swallows Tab is still a trap."""
     ok = _v(validity_judgments, "keyboard/dates")
     bad = _v(validity_judgments, "keyboard/dates_trap")
-    assert _check(ok, "a11y.keyboard") and not _failing(ok, "a11y.keyboard"), [
-        c.message for c in _check(ok, "a11y.keyboard")
-    ]
-    assert any("trap" in c.message for c in _failing(bad, "a11y.keyboard")), [
-        c.message for c in _check(bad, "a11y.keyboard")
-    ]
+    _passes(ok, "a11y.keyboard")
+    _flags(bad, "a11y.keyboard", "trap")
 
 
 @pytest.mark.browser
@@ -1030,8 +1032,6 @@ async def test_a_floating_notice_over_text_that_scrolls_from_under_it_is_no_coll
     under such a bar (a one-screen page whose bar sits on its last lines) is still covered."""
     ok = _v(validity_judgments, "floating/notice")
     bad = _v(validity_judgments, "floating/stuck")
-    assert _check(ok, "layout.overlap") and not _failing(ok, "layout.overlap"), [
-        c.message for c in _failing(ok, "layout.overlap")
-    ]
+    _passes(ok, "layout.overlap")
     drawn_over = {e.selector for c in _failing(bad, "layout.overlap") for e in c.evidence}
     assert "body > section > p" in drawn_over, drawn_over
