@@ -48,6 +48,9 @@ class Outcome:
     # was then sent or checked (a submit or invalid event): None when it was not measured.
     implicit: bool = False
     enter_sent: bool | None = None
+    # A click on the choice already made (the active tab, the current slide's dot): nothing
+    # to change, so doing nothing is not dead.
+    current: bool = False
 
     @property
     def responded(self) -> bool:

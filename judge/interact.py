@@ -70,6 +70,7 @@ class Control:
     reach: str = "ok"  # ok | covered | hidden
     covered_by: str | None = None
     partly_covered_by: str | None = None  # reach ok at its edges, something else on its middle
+    faded: bool = False  # opacity (its own or an ancestor's) under 0.1 when discovered
     hidden_why: str | None = None
     bbox: BBox | None = None
 
@@ -256,7 +257,7 @@ def plan(controls: list[Control], budget: int, info: PageInfo | None = None) -> 
     for c in ok:
         if c.kind not in ("hover", "dropzone") and c.selector not in used:
             by_kind.setdefault(c.kind, []).append(c)
-    queues = [_spread(by_kind.get(k, [])) for k in PRIMARY_KINDS]
+    queues = [sorted(by_kind.get(k, []), key=lambda c: -c.prominence) for k in PRIMARY_KINDS]
     while any(queues):
         for q in queues:
             if q:
@@ -267,19 +268,6 @@ def plan(controls: list[Control], budget: int, info: PageInfo | None = None) -> 
         steps.insert(min(len(steps), 2), Step("key", body))
     steps += [Step("hover", c) for c in ok if c.kind == "hover"][:3]
     return Plan(steps[:budget], covered, hidden, controls, info)
-
-
-def _spread(controls: list[Control]) -> list[Control]:
-    """Most prominent first, but one of each group (the controls sharing a container) before
-    a second of any: a gallery's eight big tiles would otherwise use the whole budget before
-    the small theme switch or the tabs above them were ever tried."""
-    ranked = sorted(controls, key=lambda c: -c.prominence)
-    seen: dict[str | None, int] = {}
-    order: dict[str, int] = {}
-    for c in ranked:
-        order[c.selector] = seen.get(c.group, 0)
-        seen[c.group] = order[c.selector] + 1
-    return sorted(ranked, key=lambda c: order[c.selector])
 
 
 def follow_ups(before: list[Control], after: list[Control], setup: Step, room: int) -> list[Step]:

@@ -196,8 +196,14 @@ class Prober:
         with contextlib.suppress(Exception):
             await self.page.evaluate(_BLUR_JS)
         loc = await self._locate(control)
-        # A quiz's answers, disabled once one was picked: the next answer needs a fresh page.
-        return bool(loc) and loc["reach"] == "ok" and not (loc["disabled"] and not control.disabled)
+        # A quiz's answers, disabled once one was picked, or a carousel slide's button fading
+        # out as the last step moved on: the step needs a fresh page.
+        return (
+            bool(loc)
+            and loc["reach"] == "ok"
+            and not (loc["disabled"] and not control.disabled)
+            and not (loc["faded"] and not control.faded)
+        )
 
     async def _locate(self, control: Control) -> dict[str, Any] | None:
         js = "(s) => window.__fjp ? window.__fjp.locate(s) : undefined"
@@ -294,6 +300,10 @@ class Prober:
             return await wait_change(self.page)
         if action in ("click", "dblclick"):
             was = await self._checked(c)
+            with contextlib.suppress(Exception):
+                out.current = bool(
+                    await page.evaluate("(s) => window.__fjp.current(s)", c.selector)
+                )
             s0 = await state_of(self.page)
             await page.mouse.click(cx, cy, click_count=2 if action == "dblclick" else 1)
             s1 = await wait_change(self.page)

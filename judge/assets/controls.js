@@ -340,6 +340,13 @@
     return null;
   }
 
+  // Drawn (nearly) invisible by its own or an ancestor's opacity: a carousel's slide fading out.
+  function faded(el) {
+    let o = 1;
+    for (let n = el; n && n.nodeType === 1; n = n.parentElement) o *= parseFloat(getComputedStyle(n).opacity) || 0;
+    return o < 0.1;
+  }
+
   window.__fjp = {
     discover(max) {
       const hovers = hoverTargets();
@@ -391,6 +398,7 @@
           options: el.tagName === "SELECT" ? Array.from(el.options).map((o) => o.value).slice(0, 20) : [],
           href: el.getAttribute("href"),
           prominence: prominence(el, r, cs),
+          faded: faded(el),
           ...reach(el),
         };
         if (kind && native) seen.add(el);
@@ -415,7 +423,7 @@
       const v = el.getBoundingClientRect();
       const [cx, cy] = r.at || [v.left + v.width / 2, v.top + v.height / 2];
       const disabled = !!el.disabled || el.getAttribute("aria-disabled") === "true";
-      return { ...r, disabled, view: { x: v.left, y: v.top, width: v.width, height: v.height, cx, cy }, state: this.state() };
+      return { ...r, disabled, faded: faded(el), view: { x: v.left, y: v.top, width: v.width, height: v.height, cx, cy }, state: this.state() };
     },
     async reveal(ms) {
       // A person who scrolls to a control waits a moment for what the scroll starts: the
@@ -424,6 +432,16 @@
       await new Promise((resolve) => { N.raf(() => N.raf(resolve)); N.setTimeout(resolve, 200); });
       if (window.__fjClock) await window.__fjClock.advance(ms);
       N.finishAnimations(false);
+    },
+    current(selector) {
+      // Marked as the choice already made (the active tab, the current slide's dot, the page
+      // a nav link is on): clicking it again changes nothing, by design.
+      const el = document.querySelector(selector);
+      if (!el) return false;
+      const ac = el.getAttribute("aria-current");
+      if ((ac && ac !== "false") || el.getAttribute("aria-selected") === "true") return true;
+      const cls = typeof el.className === "string" ? el.className : "";
+      return /(^|[\s_-])(active|current|selected)(\s|$)/i.test(cls);
     },
     choices(selector, max) {
       // Before a button that did nothing, a tester answers what it asks for: the first option

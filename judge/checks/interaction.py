@@ -188,6 +188,8 @@ def _expects(o: Outcome) -> bool:
         return False  # a mock-up's href="#" link: nothing was wired to it, nothing promised
     if o.action == "key" and not o.responded:
         return False  # keys the page wants only in some state (Escape for a closed dialog)
+    if o.current and not o.responded:
+        return False  # the active tab, the current slide's dot: already chosen
     return o.action in EXPECT_RESPONSE and not c.looks_disabled and not delegating(o)
 
 
@@ -274,8 +276,8 @@ def _broken(acted: list[Outcome], vp: str | None, the_plan: Plan) -> CheckResult
             continue
         if c.tag == "a" and not c.listened and _placeholder(c.href):
             continue  # href="#": a link drawn in a mock-up, not a control the app wired
-        if delegating(o):
-            continue
+        if delegating(o) or o.current:
+            continue  # o.current: the active tab, the current slide's dot — already chosen
         control_like = native(c) or bool(c.listens)
         if not c.listened and native(c):
             # A button (or in-page link) with nothing listening: it cannot do anything.
