@@ -60,14 +60,6 @@ _BLUR_JS = """() => {
 }"""
 
 
-def point(view: dict[str, float]) -> tuple[float, float]:
-    """Where to point at a located control: where controls.js found it drawn (a link wrapped
-    over two lines is not at its box's centre), else the centre of its box."""
-    if "cx" in view:
-        return view["cx"], view["cy"]
-    return view["x"] + view["width"] / 2, view["y"] + view["height"] / 2
-
-
 class Prober:
     """Runs a plan on a live page within an action and time budget."""
 
@@ -238,7 +230,8 @@ class Prober:
         view, s0 = loc["view"], loc["state"]
         self.n += 1
         oid = f"int-{self.n:02d}"
-        cx, cy = point(view)
+        # Where controls.js reached it (a link wrapped over two lines is not at its centre).
+        cx, cy = view["cx"], view["cy"]
         # The pointer rests on the control before the "before" crop, so hover styling
         # (its own and its neighbours') is the same in both crops.
         await self.page.mouse.move(*((0, 0) if action == "hover" else (cx, cy)))
@@ -294,7 +287,7 @@ class Prober:
             await page.locator(c.selector).first.fill(value_for(c), timeout=ACTION_TIMEOUT_MS)
             await page.keyboard.press("Enter")
             return await wait_change(self.page, SUBMIT_WAIT_MS)
-        cx, cy = point(view)
+        cx, cy = view["cx"], view["cy"]
         if action == "hover":
             await page.mouse.move(cx, cy)
             return await wait_change(self.page)

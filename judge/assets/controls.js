@@ -101,6 +101,7 @@
   const LEAVE_MS = 2000; // a same-origin navigation in the preview commits well within this
 
 /* @include csspath */
+/* @include pieces */
 
   const TEXT_TYPES = new Set(["", "text", "email", "search", "number", "password", "url", "tel"]);
   const BUTTON_TYPES = new Set(["button", "submit", "reset", "image"]);
@@ -221,17 +222,6 @@
     return !!(label && (label.control === el || (el.labels && Array.from(el.labels).includes(label))));
   }
 
-  // Where one of an inline element's line pieces is drawn at its own centre, or null.
-  function pieceHit(el) {
-    const pieces = el.getClientRects();
-    if (pieces.length < 2) return null;
-    for (const q of Array.from(pieces).slice(0, 8)) {
-      const x = q.left + q.width / 2, y = q.top + q.height / 2;
-      if (q.width >= 1 && q.height >= 1 && x >= 0 && y >= 0 && x < innerWidth && y < innerHeight && hits(el, x, y)) return [x, y];
-    }
-    return null;
-  }
-
   function reach(el) {
     const r = el.getBoundingClientRect();
     const docX = r.left + window.scrollX, docY = r.top + window.scrollY;
@@ -257,7 +247,7 @@
     }
     // A link wrapped over two lines is drawn as two pieces (the end of one line, the start of
     // the next); its box spans both lines, and the points above fall on the paragraph's text.
-    const piece = pieceHit(el);
+    const piece = pieceAt(el, (x, y) => hits(el, x, y));
     if (piece) return { reach: "ok", bbox, covered_by: null, at: piece, partly_covered_by: partly };
     const hit = document.elementFromPoint(cx, cy);
     const what = hit && hit.contains(el) ? " (pseudo-element or overlay)" : "";

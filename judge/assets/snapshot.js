@@ -9,6 +9,7 @@
   const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD", "META", "LINK", "TITLE", "BR"]);
 
 /* @include csspath */
+/* @include pieces */
 
   function ownText(el) {
     let t = "";
@@ -52,18 +53,12 @@
     return { x: r.left + l + sx, y: r.top + t + sy, width: Math.max(0, r.width - l - rr), height: Math.max(0, r.height - t - b) };
   }
 
-  // An inline element wrapped over two lines is drawn as two pieces, and its box's centre
-  // falls between them on its paragraph's text: it is on top if one of its pieces is.
+  // A wrapped inline element is on top if one of its line pieces is (see pieceAt).
   function pieceOnTop(el) {
-    const pieces = el.getClientRects();
-    if (pieces.length < 2) return false;
-    for (const q of Array.from(pieces).slice(0, 8)) {
-      const x = q.left + q.width / 2, y = q.top + q.height / 2;
-      if (q.width < 1 || q.height < 1 || x < 0 || y < 0 || x >= vw || y >= vh) continue;
+    return !!pieceAt(el, (x, y) => {
       const h = document.elementFromPoint(x, y);
-      if (h && (h === el || el.contains(h))) return true;
-    }
-    return false;
+      return !!h && (h === el || el.contains(h));
+    });
   }
 
   function background(el) {

@@ -247,11 +247,13 @@ def _overlaps(cap: ViewportCapture) -> list[tuple[ElementInfo, ElementInfo]]:
 def _floating(els: list[ElementInfo], i: int, vh: float) -> ElementInfo | None:
     """The fixed box in the lower half of the screen that `i` belongs to, if any: a cookie
     notice, a chat bubble, a sticky "Book now" bar."""
-    for k in (i, *sorted(ancestors(els, i), key=lambda a: els[a].depth)):
-        e = els[k]
-        if e.position == "fixed":
-            return e if e.bbox.y >= 0.5 * vh else None
-    return None
+    outer: ElementInfo | None = None
+    k: int | None = i
+    while k is not None:  # the outermost fixed box: where the notice sits on the screen
+        if els[k].position == "fixed":
+            outer = els[k]
+        k = els[k].parent
+    return outer if outer is not None and outer.bbox.y >= 0.5 * vh else None
 
 
 def _scrolls_free(cap: ViewportCapture, i: int, j: int) -> bool:
